@@ -1,0 +1,90 @@
+# forum-portal: the front door. `make run` starts the portal; `make test` runs every check.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export VENV PORT
+
+# The newest interpreter >= 3.12 that actually runs (pyenv shims fail unless a version is selected).
+define find_python
+for cand in python3.13 python3.12 python3; do \
+  if command -v $$cand >/dev/null 2>&1 && $$cand -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+    command -v $$cand; exit 0; fi; \
+done; \
+if command -v pyenv >/dev/null 2>&1; then \
+  for v in $$(pyenv versions --bare 2>/dev/null | grep -E '^3\.(1[2-9]|[2-9][0-9])(\.[0-9]+)?$$' | sort -V -r); do \
+    bin="$$(pyenv root)/versions/$$v/bin/python3"; \
+    if [ -x "$$bin" ] && "$$bin" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo "$$bin"; exit 0; fi; \
+  done; \
+fi; \
+exit 1
+endef
+
+.PHONY: help
+help:
+	@echo "make run      set everything up and start the portal (web, Celery worker and beat)"
+	@echo "make test     set everything up and run ruff and the test suite"
+	@echo "make bench    run the benchmarks in bench/"
+	@echo "make fmt      format the code (ruff)"
+	@echo "make lint     lint the code (ruff)"
+	@echo "make messages update the translation catalogues; make compilemessages to compile them"
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@PYTHON="$$($(find_python))" || { echo "forum-portal needs Python 3.12 or newer. Install it (for example 'pyenv install 3.12') and run make again." >&2; exit 1; }; \
+	echo "Using $$PYTHON ($$($$PYTHON --version))"; \
+	[ -x $(PY) ] && $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null || { rm -rf $(VENV); "$$PYTHON" -m venv $(VENV); }
+	$(PY) -m pip install --quiet --upgrade pip 2>&1 | grep -v 'is ignored' || true
+	$(PY) -m pip install --quiet -r requirements-dev.txt 2>&1 | grep -v 'is ignored' || true
+	$(PY) -c 'import django, celery, allauth' 
+	@touch $@
+
+static/vendor/.built: package.json package-lock.json scripts/build-static.mjs
+	@command -v npm >/dev/null || { echo "Node.js and npm are needed to build the static assets." >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	npm run --silent build
+	@touch $@
+
+.PHONY: setup
+setup: $(VENV)/.installed static/vendor/.built
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0 2>/dev/null || true
+
+.PHONY: run
+run: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo ""
+	@echo "  forum-portal is starting at http://127.0.0.1:$(PORT)/"
+	@echo "  Log in at http://127.0.0.1:$(PORT)/en/accounts/login/ with a demo account:"
+	@$(PY) -c 'import json; [print(f"    {e}  password: {p}") for e, p in json.load(open("var/demo-credentials.json")).items()]'
+	@echo "  (passwords are generated on first run and kept in var/demo-credentials.json)"
+	@echo "  Ctrl-C stops the web server, the Celery worker and beat."
+	@echo ""
+	$(VENV)/bin/honcho start -f Procfile
+
+.PHONY: test
+test: setup
+	@source scripts/detect-services.sh && \
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && \
+	$(PY) manage.py makemigrations --check --dry-run -v 0 && \
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+.PHONY: bench
+bench: setup
+	@source scripts/detect-services.sh && for b in bench/bench_*.py; do $(PY) $$b || exit 1; done
+
+.PHONY: fmt
+fmt: $(VENV)/.installed
+	$(VENV)/bin/ruff format . && $(VENV)/bin/ruff check --fix .
+
+.PHONY: lint
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+.PHONY: messages
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages -l km --ignore=.venv --ignore=node_modules --ignore=var
+
+.PHONY: compilemessages
+compilemessages: $(VENV)/.installed
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules

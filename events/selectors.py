@@ -1,0 +1,43 @@
+"""Reads for forums, with their relations loaded so that pages run a fixed number of queries."""
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from events.models import AgendaItem, Forum, ForumSeries
+
+
+def forums_public() -> QuerySet[Forum]:
+    """Return the forums the public may see, with what list pages show."""
+    return (
+        Forum.objects.filter(status__in=Forum.PUBLIC_STATUSES)
+        .select_related("series", "host_province")
+        .prefetch_related("covered_provinces")
+    )
+
+
+def forums_upcoming() -> QuerySet[Forum]:
+    return forums_public().filter(ends_at__gt=timezone.now()).exclude(status=Forum.Status.CANCELLED)
+
+
+def series_current() -> ForumSeries | None:
+    """Return the series of the next forum, or else the latest series that has public forums."""
+    upcoming = forums_upcoming().order_by("starts_at").first()
+    if upcoming is not None:
+        return upcoming.series
+    return ForumSeries.objects.filter(forums__status__in=Forum.PUBLIC_STATUSES).order_by("-year").first()
+
+
+def forums_past(*, series: ForumSeries | None = None) -> QuerySet[Forum]:
+    forums = forums_public().filter(ends_at__lte=timezone.now()).order_by("-starts_at")
+    return forums.filter(series=series) if series is not None else forums
+
+
+def forum_public_detail(*, slug: str) -> Forum:
+    """Return a public forum with its agenda and speakers; raises Forum.DoesNotExist for drafts."""
+    agenda = AgendaItem.objects.prefetch_related("speakers").order_by("starts_at", "pk")
+    return forums_public().prefetch_related(Prefetch("agenda_items", queryset=agenda)).get(slug=slug)
+
+
+def forums_for_organizers() -> QuerySet[Forum]:
+    """Return every forum, drafts included, for the organizers' list."""
+    return Forum.objects.select_related("series", "host_province").order_by("-starts_at")

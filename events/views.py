@@ -1,0 +1,123 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import ListView, TemplateView
+
+from events import selectors, services
+from events.forms import AgendaItemFormSet, ForumForm
+from events.models import Forum, ForumSeries
+
+MANAGE_PERMISSION = "events.manage_forums"
+
+
+class HomeView(TemplateView):
+    template_name = "events/home.html"
+
+    def get_context_data(self, **kwargs):
+        series = selectors.series_current()
+        return super().get_context_data(
+            series=series,
+            upcoming=selectors.forums_upcoming().order_by("starts_at"),
+            past=selectors.forums_past(series=series) if series else Forum.objects.none(),
+            **kwargs,
+        )
+
+
+class ForumListView(ListView):
+    template_name = "events/forum_list.html"
+    context_object_name = "forums"
+    paginate_by = 20
+
+    def get_queryset(self):
+        forums = selectors.forums_public().order_by("-starts_at")
+        self.series = ForumSeries.objects.filter(slug=self.request.GET.get("series") or "").first()
+        return forums.filter(series=self.series) if self.series else forums
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            series_list=ForumSeries.objects.filter(forums__status__in=Forum.PUBLIC_STATUSES).distinct(),
+            current_series=self.series,
+            **kwargs,
+        )
+
+
+def forum_detail(request, slug):
+    try:
+        forum = selectors.forum_public_detail(slug=slug)
+    except Forum.DoesNotExist:
+        raise Http404 from None
+    return render(request, "events/forum_detail.html", {"forum": forum})
+
+
+class ManageForumListView(PermissionRequiredMixin, ListView):
+    permission_required = MANAGE_PERMISSION
+    template_name = "events/manage/forum_list.html"
+    context_object_name = "forums"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.forums_for_organizers()
+
+
+class ForumEditView(PermissionRequiredMixin, TemplateView):
+    """Create a forum, or edit one, together with its agenda on the same page."""
+
+    permission_required = MANAGE_PERMISSION
+    template_name = "events/manage/forum_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        slug = kwargs.get("slug")
+        self.forum = get_object_or_404(Forum, slug=slug) if slug else None
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        form = ForumForm(instance=self.forum)
+        agenda = AgendaItemFormSet(instance=self.forum or Forum(), prefix="agenda")
+        return self.render_to_response(self.get_context_data(form=form, agenda=agenda, forum=self.forum))
+
+    def post(self, request, *args, **kwargs):
+        form = ForumForm(request.POST, instance=self.forum)
+        agenda = AgendaItemFormSet(request.POST, instance=self.forum or Forum(), prefix="agenda")
+        if form.is_valid() and agenda.is_valid():
+            try:
+                forum = services.forum_save(form=form, agenda_formset=agenda)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The forum “%(title)s” was saved.") % {"title": forum.title})
+                return redirect("events:manage_forum_edit", slug=forum.slug)
+        return self.render_to_response(self.get_context_data(form=form, agenda=agenda, forum=self.forum), status=400)
+
+
+class ForumTransitionView(PermissionRequiredMixin, View):
+    """Publish, close, reopen, complete or cancel a forum (POST only)."""
+
+    permission_required = MANAGE_PERMISSION
+    http_method_names = ["post"]
+
+    def post(self, request, slug, action):
+        forum = get_object_or_404(Forum, slug=slug)
+        try:
+            forum = services.forum_transition(forum=forum, action=action)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The forum is now “%(status)s”.") % {"status": forum.get_status_display()})
+        return redirect("events:manage_forum_edit", slug=forum.slug)
+
+
+class ForumDuplicateView(PermissionRequiredMixin, View):
+    """Start the next forum from a copy of this one (POST only)."""
+
+    permission_required = MANAGE_PERMISSION
+    http_method_names = ["post"]
+
+    def post(self, request, slug):
+        copy = services.forum_duplicate(forum=get_object_or_404(Forum, slug=slug))
+        messages.success(request, _("A draft copy was created. Change its title, dates and venue, then publish it."))
+        return redirect("events:manage_forum_edit", slug=copy.slug)

@@ -1,0 +1,51 @@
+import pytest
+from playwright.sync_api import expect
+
+from tests.accounts.factories import PASSWORD
+from tests.events.factories import ForumSeriesFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _log_in(page, live_server, user):
+    page.goto(f"{live_server.url}/en/accounts/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+
+
+def test_organizer_publishes_forum_and_visitor_sees_agenda(page, browser, live_server, organizer):
+    ForumSeriesFactory(title="2031 Annual Regional Forum")
+    page.set_default_timeout(15_000)
+    _log_in(page, live_server, organizer)
+
+    page.goto(f"{live_server.url}/en/manage/forums/new/")
+    page.get_by_label("Series").select_option(label="2031 Annual Regional Forum")
+    page.get_by_label("Title").first.fill("Regional Forum in Kampot")
+    page.get_by_label("Host province").select_option(label="Kampot")
+    page.get_by_label("Kampot", exact=True).check()
+    page.get_by_label("Kep", exact=True).check()
+    page.locator("#id_venue_name").fill("Provincial Hall")
+    page.get_by_label("Venue address").fill("Kampot town")
+    page.get_by_label("Starts at").fill("2031-09-17T07:30")
+    page.get_by_label("Ends at").fill("2031-09-17T16:00")
+    page.get_by_label("Registration opens at").fill("2026-01-01T08:00")
+    page.get_by_label("Registration closes at").fill("2031-09-16T17:00")
+    agenda = page.locator(".agenda-item")
+    agenda.nth(0).get_by_label("Start time").fill("08:00")
+    agenda.nth(0).get_by_label("Title").fill("Opening remarks")
+    agenda.nth(1).get_by_label("Start time").fill("09:00")
+    agenda.nth(1).get_by_label("Title").fill("Panel on maternity allowance")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("was saved")).to_be_visible()
+
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_text("The forum is now “Published”.")).to_be_visible()
+
+    visitor = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
+    visitor.goto(f"{live_server.url}/en/")
+    visitor.get_by_role("link", name="Regional Forum in Kampot").click()
+    expect(visitor.get_by_role("heading", name="Agenda")).to_be_visible()
+    expect(visitor.get_by_text("Opening remarks")).to_be_visible()
+    expect(visitor.get_by_text("Panel on maternity allowance")).to_be_visible()
+    visitor.context.close()
