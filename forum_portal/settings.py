@@ -5,7 +5,6 @@ Every value has an embedded default that needs no server (SQLite and a filesyste
 Redis (broker and cache). `DJANGO_ENV=production` refuses to start with unsafe values.
 """
 
-from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -193,7 +192,9 @@ if "EMAIL_URL" in env:
     }
     MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _smtp_options}}
 else:
-    MAILERS = {"default": {"BACKEND": env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")}}
+    MAILERS = {
+        "default": {"BACKEND": env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")}
+    }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="forums@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -268,4 +269,5 @@ LOGGING = {
 }
 
 # Domain settings.
-REGISTRATION_LINK_MAX_AGE = timedelta(days=400)
+# Behind a proxy that sets X-Forwarded-For, rate limits must key on the real client address.
+RATELIMIT_TRUST_FORWARDED_FOR = env.bool("RATELIMIT_TRUST_FORWARDED_FOR", default=False)
