@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 
-from accounts.roles import NSSF_STAFF, NSSF_SUPERVISORS, ORGANIZERS
+from accounts.roles import NSSF_STAFF, NSSF_SUPERVISORS, ORGANIZERS, roles_sync
 from forum_portal.celery import app as celery_app
 from tests.accounts.factories import UserFactory
 
@@ -21,6 +21,22 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Restore what data migrations load (provinces, role groups) after a transactional test flushed it."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and marker.kwargs.get("transaction", False)
+    if not transactional and "transactional_db" not in request.fixturenames:
+        return
+    from events.geography import geography_load
+    from events.models import District, Province
+
+    if not Province.objects.exists():
+        geography_load(province_model=Province, district_model=District)
+    if not Group.objects.exists():
+        roles_sync()
 
 
 def _user_with_role(role):

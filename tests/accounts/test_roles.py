@@ -27,3 +27,12 @@ def test_staff_logs_in_with_email(client, organizer):
 
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(organizer.pk)
+
+
+def test_staff_can_open_two_factor_setup(client, nssf_staff):
+    client.force_login(nssf_staff)
+
+    response = client.get(reverse("mfa_activate_totp"))
+
+    assert response.status_code == 200
+    assert "otpauth://" in response.content.decode() or "secret" in response.content.decode().lower()

@@ -49,3 +49,16 @@ def test_organizer_publishes_forum_and_visitor_sees_agenda(page, browser, live_s
     expect(visitor.get_by_text("Opening remarks")).to_be_visible()
     expect(visitor.get_by_text("Panel on maternity allowance")).to_be_visible()
     visitor.context.close()
+
+
+def test_public_pages_fit_a_phone_screen(phone_page, live_server):
+    from tests.events.factories import AgendaItemFactory, ForumFactory
+
+    forum = ForumFactory(title="Regional Forum in Svay Rieng")
+    AgendaItemFactory(forum=forum, title="Panel: maternity allowance, health care and the informal economy")
+
+    for path in ("/km/", "/km/forums/", f"/km/forums/{forum.slug}/", "/en/accounts/login/"):
+        phone_page.goto(f"{live_server.url}{path}")
+        overflow = phone_page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, path
+    expect(phone_page.get_by_role("heading", level=1)).to_be_visible()
