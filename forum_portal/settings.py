@@ -271,3 +271,17 @@ LOGGING = {
 # Domain settings.
 # Behind a proxy that sets X-Forwarded-For, rate limits must key on the real client address.
 RATELIMIT_TRUST_FORWARDED_FOR = env.bool("RATELIMIT_TRUST_FORWARDED_FOR", default=False)
+
+# Feedback (concerns): service levels in working days, attachment limits, public-form rate limits.
+FEEDBACK_SLA_ACKNOWLEDGE_DAYS = env.int("FEEDBACK_SLA_ACKNOWLEDGE_DAYS", default=2)
+FEEDBACK_SLA_RESPONSE_DAYS = env.int("FEEDBACK_SLA_RESPONSE_DAYS", default=10)
+FEEDBACK_SLA_RESOLVE_DAYS = env.int("FEEDBACK_SLA_RESOLVE_DAYS", default=30)
+FEEDBACK_SENSITIVE_TRIAGE_HOURS = 24
+FEEDBACK_RESOLUTION_CHECK_DAYS = 14
+FEEDBACK_ATTACHMENT_MAX_BYTES = env.int("FEEDBACK_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024)
+FEEDBACK_SUBMIT_RATE = (env.int("FEEDBACK_SUBMIT_LIMIT", default=10), 3600)
+FEEDBACK_TRACK_RATE = (env.int("FEEDBACK_TRACK_LIMIT", default=20), 600)
+CELERY_BEAT_SCHEDULE["feedback-resolution-checks"] = {
+    "task": "feedback.resolution_checks_queue",
+    "schedule": 3600.0,
+}

@@ -1,0 +1,62 @@
+from django.contrib import admin
+
+from feedback.models import AuditEntry, Concern, ConcernEvent, PublicHoliday
+
+
+@admin.register(PublicHoliday)
+class PublicHolidayAdmin(admin.ModelAdmin):
+    list_display = ["date", "name_en", "name_km"]
+    date_hierarchy = "date"
+    search_fields = ["name_en", "name_km"]
+
+
+class ConcernEventInline(admin.TabularInline):
+    model = ConcernEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "kind", "actor", "from_status", "to_status", "text"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Concern)
+class ConcernAdmin(admin.ModelAdmin):
+    """Read-only: concerns change through the review pages, so every change is on the timeline."""
+
+    list_display = ["tracking_code", "category", "status", "forum", "province", "sensitive", "received_at"]
+    list_filter = ["status", "category", "channel", "sensitive", "policy_issue"]
+    search_fields = ["tracking_code"]
+    list_select_related = ["forum", "province"]
+    exclude = ["contact_name", "contact_phone", "contact_email", "attachment"]
+    inlines = [ConcernEventInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields if f.name not in self.exclude] + ["related"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit trail: who saw personal data or changed a concern, and when. Nobody edits it."""
+
+    list_display = ["created_at", "actor", "action", "concern", "detail"]
+    list_filter = ["action"]
+    list_select_related = ["actor", "concern"]
+    search_fields = ["concern__tracking_code", "actor__email"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

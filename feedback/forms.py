@@ -1,0 +1,299 @@
+import phonenumbers
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Field, Layout
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from events.models import AgendaItem, Forum, ForumSeries, Province
+from feedback import selectors, services
+from feedback.attachments import attachment_validate
+from feedback.models import Concern
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _helper() -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    return helper
+
+
+class ConcernForm(forms.ModelForm):
+    """The public form: plain language, works without JavaScript, a honeypot against robots."""
+
+    attachment = forms.FileField(
+        label=_("Photo or document (optional)"),
+        required=False,
+        help_text=_("A photo (JPEG, PNG, WebP) or a PDF, at most 5 MB. Only NSSF staff can see it."),
+    )
+    # Robots fill every field; people never see this one (hidden, out of the tab order).
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    class Meta:
+        model = Concern
+        fields = [
+            "forum",
+            "category",
+            "description",
+            "province",
+            "sector",
+            "submitter_role",
+            "gender",
+            "sensitive",
+            "anonymous",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "consent_to_contact",
+        ]
+        labels = {
+            "forum": _("Forum (if you raise it about a forum)"),
+            "category": _("What is your concern about?"),
+            "description": _("Tell us what happened"),
+            "province": _("Province where you live or work"),
+            "sector": _("Your sector of work (optional)"),
+            "submitter_role": _("You are (optional)"),
+            "gender": _("Gender (optional)"),
+            "sensitive": _("This is sensitive (for example harassment, abuse or retaliation by an employer)"),
+            "anonymous": _("Stay anonymous: do not keep my name or contact"),
+            "contact_name": _("Your name (optional)"),
+            "contact_phone": _("Phone number (optional)"),
+            "contact_email": _("Email (optional)"),
+            "consent_to_contact": _("NSSF may contact me about this concern"),
+        }
+        help_texts = {
+            "description": _("In Khmer or English, at least 10 and at most 4,000 characters."),
+            "sensitive": _(
+                "Only a few senior NSSF staff can read sensitive concerns, and they look at them within a day."
+            ),
+            "anonymous": _("You will still get a tracking code to follow the answer."),
+            "gender": _("Used only to count concerns by gender."),
+        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, forum: Forum | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["forum"].queryset = Forum.objects.filter(status__in=Forum.PUBLIC_STATUSES).order_by("-starts_at")
+        self.fields["forum"].required = False
+        self.fields["province"].required = True
+        self.fields["province"].queryset = Province.objects.order_by("name_en")
+        if forum is not None:
+            self.initial["forum"] = forum.pk
+            self.initial.setdefault("province", forum.host_province_id)
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        self.fields["attachment"].widget.attrs["accept"] = "image/jpeg,image/png,image/webp,application/pdf"
+        self.helper = _helper()
+        self.helper.layout = Layout(
+            *self.Meta.fields,
+            "attachment",
+            Field("website", wrapper_class="d-none", aria_hidden="true"),
+        )
+
+    def clean_website(self):
+        if self.cleaned_data.get("website"):
+            raise ValidationError(_("Your concern could not be accepted. Please try again."))
+        return ""
+
+    def clean_contact_phone(self):
+        raw = self.cleaned_data.get("contact_phone", "").strip()
+        if not raw:
+            return ""
+        try:
+            number = phonenumbers.parse(raw, "KH")
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_valid_number(number):
+            raise ValidationError(_("Enter a valid phone number, for example 012 345 678."))
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        if not upload:
+            return None
+        content_type, extension = attachment_validate(upload)
+        upload.name = f"attachment.{extension}"
+        self.attachment_type = content_type
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        contact = [cleaned.get(name) for name in ("contact_name", "contact_phone", "contact_email")]
+        if cleaned.get("anonymous"):
+            if any(contact):
+                self.add_error(
+                    "anonymous",
+                    _("You chose to stay anonymous: leave your name, phone and email empty, or untick this box."),
+                )
+            if cleaned.get("consent_to_contact"):
+                self.add_error("consent_to_contact", _("We cannot contact you if you stay anonymous."))
+        elif cleaned.get("consent_to_contact") and not (cleaned.get("contact_phone") or cleaned.get("contact_email")):
+            self.add_error("contact_phone", _("Give a phone number or an email so that we can contact you."))
+        return cleaned
+
+    def save(self, *, language: str, channel: str = Concern.Channel.WEB, recorded_by=None) -> Concern:
+        data = {name: self.cleaned_data.get(name) for name in self.Meta.fields}
+        for name in ("sector", "submitter_role", "gender", "contact_name", "contact_phone", "contact_email"):
+            data[name] = data[name] or ""
+        return services.concern_submit(
+            **data,
+            attachment=self.cleaned_data.get("attachment"),
+            attachment_type=getattr(self, "attachment_type", ""),
+            language=language,
+            channel=channel,
+            recorded_by=recorded_by,
+        )
+
+
+class RecordConcernForm(forms.ModelForm):
+    """Staff and organizers record concerns raised aloud at a forum session, many in a row."""
+
+    class Meta:
+        model = Concern
+        fields = ["session", "category", "description", "province", "gender", "submitter_role", "sector", "sensitive"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3, "autofocus": True})}
+
+    def __init__(self, *args, forum: Forum, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.forum = forum
+        self.fields["session"].queryset = AgendaItem.objects.filter(forum=forum).order_by("starts_at", "pk")
+        self.fields["province"].queryset = Province.objects.order_by("name_en")
+        self.fields["province"].required = True
+        self.helper = _helper()
+
+    def save(self, *, recorded_by, language: str) -> Concern:
+        data = {name: self.cleaned_data.get(name) for name in self.Meta.fields}
+        for name in ("sector", "submitter_role", "gender"):
+            data[name] = data[name] or ""
+        return services.concern_submit(
+            **data,
+            forum=self.forum,
+            channel=Concern.Channel.FORUM,
+            language=language,
+            recorded_by=recorded_by,
+            received_at=None,
+        )
+
+
+class TrackForm(forms.Form):
+    code = forms.CharField(
+        label=_("Tracking code"),
+        max_length=20,
+        help_text=_("The eight letters and numbers you got, for example ABCD-2345."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class ResolutionForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Was your concern resolved?"), choices=Concern.Resolution.choices, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class QueueFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    series = forms.ModelChoiceField(label=_("Series"), queryset=ForumSeries.objects.all(), required=False)
+    forum = forms.ModelChoiceField(label=_("Forum"), queryset=Forum.objects.order_by("-starts_at"), required=False)
+    province = forms.ModelChoiceField(label=_("Province"), queryset=Province.objects.all(), required=False)
+    category = forms.ChoiceField(
+        label=_("Category"), choices=[("", "---------"), *Concern.Category.choices], required=False
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=[("", "---------"), *Concern.Status.choices], required=False)
+    priority = forms.TypedChoiceField(
+        label=_("Priority"),
+        choices=[("", "---------"), *Concern.Priority.choices],
+        required=False,
+        coerce=int,
+        empty_value=None,
+    )
+    assignee = forms.ModelChoiceField(label=_("Assigned to"), queryset=selectors.staff_members(), required=False)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    policy_issue = forms.BooleanField(label=_("Policy issues only"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("newest", _("Newest first")),
+            ("oldest", _("Oldest first")),
+            ("due", _("Resolve-by date")),
+            ("priority", _("Priority")),
+            ("status", _("Status")),
+        ],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+        self.helper.disable_csrf = True
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note (optional)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReopenForm(forms.Form):
+    note = forms.CharField(label=_("Why reopen it?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RespondForm(forms.Form):
+    public_response = forms.CharField(
+        label=_("Answer to the submitter"),
+        max_length=Concern.DESCRIPTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("The submitter reads this with the tracking code. Write no personal data."),
+    )
+    publishable = forms.BooleanField(
+        label=_("Also publish this answer on the forum's public page"),
+        required=False,
+        help_text=_("Sensitive concerns are never published."),
+    )
+
+
+class CloseForm(forms.Form):
+    closing_reason = forms.ChoiceField(label=_("Closing reason"), choices=Concern.ClosingReason.choices)
+    note = forms.CharField(
+        label=_("Note (optional)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        label=_("Assign to"), queryset=selectors.staff_members(), required=False, empty_label=_("Nobody")
+    )
+
+
+class PriorityForm(forms.Form):
+    priority = forms.TypedChoiceField(label=_("Priority"), choices=Concern.Priority.choices, coerce=int)
+
+
+class InternalNoteForm(forms.Form):
+    text = forms.CharField(label=_("Internal note"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class LinkForm(forms.Form):
+    other_code = forms.CharField(label=_("Tracking code of the other concern"), max_length=20)
+    duplicate = forms.BooleanField(label=_("This concern is a duplicate of it"), required=False)
+
+
+class PolicyForm(forms.Form):
+    flagged = forms.BooleanField(label=_("Policy issue for the national forum"), required=False)
+
+
+class InterimForm(forms.Form):
+    resolve_due = forms.DateField(label=_("New resolve-by date"), widget=DATE_WIDGET)
+    text = forms.CharField(
+        label=_("Why more time is needed"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -1,0 +1,308 @@
+import secrets
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.core.validators import MaxLengthValidator, MinLengthValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from feedback.tracking import tracking_code_display
+
+
+def private_storage() -> FileSystemStorage:
+    """Return the storage for attachments: outside every public path, served only by a staff view."""
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+
+
+def attachment_path(instance, filename: str) -> str:
+    """Return a random path for an attachment; the uploaded file name (personal data, often) is dropped."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    now = timezone.now()
+    return f"concerns/{now:%Y/%m}/{secrets.token_hex(16)}.{extension[:5]}"
+
+
+class PublicHoliday(models.Model):
+    """A Cambodian public holiday; service-level dates skip these days and weekends."""
+
+    date = models.DateField(_("date"), unique=True)
+    name_en = models.CharField(_("name in English"), max_length=200)
+    name_km = models.CharField(_("name in Khmer"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("public holiday")
+        verbose_name_plural = _("public holidays")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.name_en}"
+
+
+class Concern(models.Model):
+    """A concern a worker raised about social security: the start of the accountability loop."""
+
+    class Category(models.TextChoices):
+        HEALTH_CARE = "health_care", _("Health-care services")
+        MATERNITY = "maternity", _("Maternity allowance")
+        EMPLOYMENT_INJURY = "employment_injury", _("Employment injury")
+        SICKNESS_INVALIDITY = "sickness_invalidity", _("Sickness and invalidity")
+        PENSION = "pension", _("Old-age pension")
+        MEMBERSHIP = "membership", _("NSSF membership and registration")
+        NSSF_CARD = "nssf_card", _("NSSF card")
+        HEALTH_EQUITY_CARD = "health_equity_card", _("Health equity card")
+        DEPENDANTS = "dependants", _("Dependants' health coverage")
+        INFORMAL_ECONOMY = "informal_economy", _("Informal-economy coverage")
+        PAYMENTS = "payments", _("Late or missing payments")
+        STAFF_CONDUCT = "staff_conduct", _("Staff conduct and service quality")
+        OTHER = "other", _("Other")
+
+    class Sector(models.TextChoices):
+        GARMENT = "garment", _("Garment, footwear and travel goods")
+        CONSTRUCTION = "construction", _("Construction")
+        HOSPITALITY = "hospitality", _("Hotels, restaurants and tourism")
+        AGRICULTURE = "agriculture", _("Agriculture and fishing")
+        TRANSPORT = "transport", _("Transport and delivery")
+        INFORMAL = "informal", _("Informal economy (vendors, domestic work, self-employed)")
+        PUBLIC = "public", _("Civil service")
+        OTHER = "other", _("Other sector")
+
+    class SubmitterRole(models.TextChoices):
+        WORKER = "worker", _("Worker")
+        UNION = "union", _("Union or workers' representative")
+        EMPLOYER = "employer", _("Employer")
+        LOCAL_LEADER = "local_leader", _("Local leader")
+        CIVIL_SOCIETY = "civil_society", _("Civil society")
+        OTHER = "other", _("Other role")
+
+    class Gender(models.TextChoices):
+        WOMAN = "woman", _("Woman")
+        MAN = "man", _("Man")
+        ANOTHER = "another", _("Another gender")
+        UNDISCLOSED = "undisclosed", _("Prefer not to say")
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("Web form")
+        FORUM = "forum", _("Raised at a forum")
+        HOTLINE = "hotline", _("Hotline")
+        PAPER = "paper", _("Paper form")
+
+    class Status(models.TextChoices):
+        NEW = "new", pgettext_lazy("concern status", "New")
+        ACKNOWLEDGED = "acknowledged", pgettext_lazy("concern status", "Acknowledged")
+        UNDER_REVIEW = "under_review", pgettext_lazy("concern status", "Under review")
+        RESPONDED = "responded", pgettext_lazy("concern status", "Responded")
+        CLOSED = "closed", pgettext_lazy("concern status", "Closed")
+
+    class Priority(models.IntegerChoices):
+        LOW = 1, pgettext_lazy("priority", "Low")
+        NORMAL = 2, pgettext_lazy("priority", "Normal")
+        HIGH = 3, pgettext_lazy("priority", "High")
+        URGENT = 4, pgettext_lazy("priority", "Urgent")
+
+    class ClosingReason(models.TextChoices):
+        RESOLVED = "resolved", _("Resolved")
+        REFERRED = "referred", _("Referred to another agency")
+        OUTSIDE_MANDATE = "outside_mandate", _("Outside NSSF's mandate")
+        DUPLICATE = "duplicate", _("Duplicate")
+
+    class Resolution(models.TextChoices):
+        YES = "yes", _("Yes, it was resolved")
+        NO = "no", _("No, it was not resolved")
+
+    OPEN_STATUSES = (Status.NEW, Status.ACKNOWLEDGED, Status.UNDER_REVIEW, Status.RESPONDED)
+    DESCRIPTION_MIN = 10
+    DESCRIPTION_MAX = 4000
+
+    tracking_code = models.CharField(_("tracking code"), max_length=12, unique=True, editable=False)
+    forum = models.ForeignKey(
+        "events.Forum",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="concerns",
+        verbose_name=_("forum"),
+    )
+    session = models.ForeignKey(
+        "events.AgendaItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="concerns",
+        verbose_name=_("forum session"),
+    )
+    category = models.CharField(_("category"), max_length=30, choices=Category)
+    description = models.TextField(
+        _("description"),
+        max_length=DESCRIPTION_MAX,
+        validators=[MinLengthValidator(DESCRIPTION_MIN), MaxLengthValidator(DESCRIPTION_MAX)],
+    )
+    province = models.ForeignKey(
+        "events.Province", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("province")
+    )
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector, blank=True)
+    submitter_role = models.CharField(_("role"), max_length=20, choices=SubmitterRole, blank=True)
+    gender = models.CharField(_("gender"), max_length=20, choices=Gender, blank=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel, default=Channel.WEB)
+    language = models.CharField(_("language"), max_length=5, default="km")
+    anonymous = models.BooleanField(_("anonymous"), default=False)
+    contact_name = models.CharField(_("name"), max_length=200, blank=True)
+    contact_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    contact_email = models.EmailField(_("email"), blank=True)
+    consent_to_contact = models.BooleanField(_("consent to be contacted"), default=False)
+    sensitive = models.BooleanField(_("sensitive"), default=False)
+    attachment = models.FileField(_("attachment"), storage=private_storage, upload_to=attachment_path, blank=True)
+    attachment_type = models.CharField(_("attachment type"), max_length=50, blank=True)
+
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.NEW)
+    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority, default=Priority.NORMAL)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_concerns",
+        verbose_name=_("assigned to"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="recorded_concerns",
+        verbose_name=_("recorded by"),
+    )
+    closing_reason = models.CharField(_("closing reason"), max_length=20, choices=ClosingReason, blank=True)
+    policy_issue = models.BooleanField(_("policy issue for the national forum"), default=False)
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="duplicates"
+    )
+    related = models.ManyToManyField("self", blank=True, verbose_name=_("related concerns"))
+    public_response = models.TextField(_("public response"), blank=True, max_length=DESCRIPTION_MAX)
+    response_publishable = models.BooleanField(_("publish the response on the public page"), default=False)
+
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    acknowledge_due = models.DateField(_("acknowledge by"))
+    response_due = models.DateField(_("answer by"))
+    resolve_due = models.DateField(_("resolve by"))
+    triage_due = models.DateTimeField(_("triage by"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    resolution_check_sent_at = models.DateTimeField(_("resolution check sent at"), null=True, blank=True)
+    resolution_answer = models.CharField(
+        _("resolved, says the submitter"), max_length=5, choices=Resolution, blank=True
+    )
+    resolution_comment = models.TextField(_("submitter's comment"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("concern")
+        verbose_name_plural = _("concerns")
+        ordering = ["-received_at", "-pk"]
+        permissions = [
+            ("review_concerns", _("Can review and answer concerns")),
+            ("view_concern_contact", _("Can see the contact details and attachments of concerns")),
+            ("record_concerns", _("Can record concerns raised at a forum")),
+            ("view_concern_statistics", _("Can see concern statistics")),
+            ("supervise_concerns", _("Can supervise concerns, including sensitive ones")),
+        ]
+        indexes = [
+            models.Index(fields=["status", "received_at"], name="concern_status_idx"),
+            models.Index(fields=["forum", "status"], name="concern_forum_idx"),
+            models.Index(fields=["resolve_due"], name="concern_resolve_due_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(anonymous=False)
+                | Q(contact_name="", contact_phone="", contact_email="", consent_to_contact=False),
+                name="concern_anonymous_has_no_contact",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="closed", closing_reason__gt="") | (~Q(status="closed") & Q(closing_reason="")),
+                name="concern_closing_reason_iff_closed",
+            ),
+            models.CheckConstraint(condition=~Q(tracking_code=""), name="concern_tracking_code_set"),
+        ]
+
+    def __str__(self):
+        return self.display_code
+
+    def get_absolute_url(self):
+        return reverse("feedback:concern_detail", kwargs={"code": self.tracking_code})
+
+    @property
+    def display_code(self) -> str:
+        return tracking_code_display(self.tracking_code)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def can_be_contacted(self) -> bool:
+        return not self.anonymous and self.consent_to_contact and bool(self.contact_phone or self.contact_email)
+
+
+class ConcernEvent(models.Model):
+    """One entry of a concern's timeline: who did what, when."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        STATUS = "status", _("Status changed")
+        REOPENED = "reopened", _("Reopened")
+        ASSIGNED = "assigned", _("Assigned")
+        PRIORITY = "priority", _("Priority changed")
+        NOTE = "note", _("Internal note")
+        RESPONSE = "response", _("Public response")
+        LINKED = "linked", _("Linked")
+        POLICY = "policy", _("Policy issue flag")
+        INTERIM = "interim", _("Interim notice")
+        RESOLUTION_CHECK = "resolution_check", _("Submitter asked whether it was resolved")
+        RESOLUTION = "resolution", _("Submitter's answer")
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("by")
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=Concern.Status, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=Concern.Status, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("timeline event")
+        verbose_name_plural = _("timeline events")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.concern} {self.get_kind_display()}"
+
+
+class AuditEntry(models.Model):
+    """A record of who looked at a concern's personal data or changed it: for administrators, read-only."""
+
+    class Action(models.TextChoices):
+        VIEW_CONTACT = "view_contact", _("Viewed contact details")
+        VIEW_ATTACHMENT = "view_attachment", _("Opened the attachment")
+        CHANGE = "change", _("Changed")
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="audit_entries")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("who")
+    )
+    action = models.CharField(_("what"), max_length=20, choices=Action)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.get_action_display()} {self.concern}"

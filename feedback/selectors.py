@@ -1,0 +1,238 @@
+"""Reads for concerns: the staff queue, one concern's page, the public figures. Figures come from the database."""
+
+from datetime import datetime
+from statistics import median
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    BooleanField,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    Prefetch,
+    Q,
+    QuerySet,
+)
+from django.utils import timezone
+
+from accounts.roles import NSSF_STAFF, NSSF_SUPERVISORS
+from feedback.models import Concern, ConcernEvent
+from feedback.tracking import tracking_code_normalise
+
+Status = Concern.Status
+
+SORTS = {
+    "newest": ("-received_at", "-pk"),
+    "oldest": ("received_at", "pk"),
+    "due": ("resolve_due", "pk"),
+    "priority": ("-priority", "received_at", "pk"),
+    "status": ("status", "-received_at", "pk"),
+}
+# What the submitter and the public may read of a timeline; internal notes and assignments stay inside.
+PUBLIC_EVENT_KINDS = (
+    ConcernEvent.Kind.SUBMITTED,
+    ConcernEvent.Kind.STATUS,
+    ConcernEvent.Kind.REOPENED,
+    ConcernEvent.Kind.RESPONSE,
+    ConcernEvent.Kind.INTERIM,
+)
+
+
+class PercentileMedian(Aggregate):
+    """PostgreSQL's continuous median."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+class EpochSeconds(Func):
+    template = "EXTRACT(EPOCH FROM %(expressions)s)"
+    output_field = FloatField()
+
+
+def overdue_q(*, now: datetime | None = None) -> Q:
+    """Return the condition "a service-level date has passed and its step is not done yet"."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    before_answer = (Status.NEW, Status.ACKNOWLEDGED, Status.UNDER_REVIEW)
+    return (
+        Q(status=Status.NEW, acknowledge_due__lt=today)
+        | Q(status=Status.NEW, sensitive=True, triage_due__lt=now)
+        | Q(status__in=before_answer, response_due__lt=today)
+        | Q(status__in=Concern.OPEN_STATUSES, resolve_due__lt=today)
+    )
+
+
+def concerns_visible_to(*, user) -> QuerySet[Concern]:
+    """Return the concerns `user` may open: sensitive ones only for their assignee and supervisors."""
+    concerns = Concern.objects.all()
+    if user.has_perm("feedback.supervise_concerns"):
+        return concerns
+    return concerns.filter(Q(sensitive=False) | Q(assignee=user))
+
+
+def staff_members() -> QuerySet:
+    """Return the active NSSF staff and supervisors: who may be assigned a concern."""
+    User = get_user_model()
+    return (
+        User.objects.filter(is_active=True, groups__name__in=[NSSF_STAFF, NSSF_SUPERVISORS])
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+def _search(concerns: QuerySet[Concern], text: str) -> QuerySet[Concern]:
+    condition = Q(description__icontains=text)
+    code = tracking_code_normalise(text)
+    if len(code) >= 4:
+        condition |= Q(tracking_code__icontains=code)
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        concerns = concerns.annotate(search=SearchVector("description", config="simple"))
+        condition |= Q(search=SearchQuery(text, config="simple", search_type="websearch"))
+    return concerns.filter(condition)
+
+
+def concerns_queue(*, user, filters: dict | None = None, now: datetime | None = None) -> QuerySet[Concern]:
+    """Return the review queue for `user`, filtered, searched and sorted, with what each row shows."""
+    filters = filters or {}
+    concerns = concerns_visible_to(user=user)
+    for key, lookup in (
+        ("series", "forum__series"),
+        ("forum", "forum"),
+        ("province", "province"),
+        ("category", "category"),
+        ("status", "status"),
+        ("priority", "priority"),
+        ("assignee", "assignee"),
+    ):
+        if filters.get(key) not in (None, ""):
+            concerns = concerns.filter(**{lookup: filters[key]})
+    if filters.get("overdue"):
+        concerns = concerns.filter(overdue_q(now=now))
+    if filters.get("policy_issue"):
+        concerns = concerns.filter(policy_issue=True)
+    if filters.get("q"):
+        concerns = _search(concerns, filters["q"])
+    return (
+        concerns.select_related("forum", "province", "assignee")
+        .annotate(is_overdue=ExpressionWrapper(overdue_q(now=now), output_field=BooleanField()))
+        .order_by(*SORTS.get(filters.get("sort") or "newest", SORTS["newest"]))
+    )
+
+
+def concern_counts(*, concerns: QuerySet[Concern], now: datetime | None = None) -> dict:
+    """Return counts by status, the overdue count and the on-time rate of `concerns`, in one query.
+
+    On-time rate = closed on time / (closed + open and overdue): an open overdue concern keeps counting
+    against the rate until it is closed, so neglect cannot improve the figure.
+    """
+    overdue = overdue_q(now=now)
+    figures = concerns.order_by().aggregate(
+        total=Count("pk"),
+        overdue=Count("pk", filter=overdue),
+        closed=Count("pk", filter=Q(status=Status.CLOSED)),
+        closed_on_time=Count("pk", filter=Q(status=Status.CLOSED, closed_at__date__lte=F("resolve_due"))),
+        **{f"status_{value}": Count("pk", filter=Q(status=value)) for value in Status.values},
+    )
+    denominator = figures["closed"] + figures["overdue"]
+    figures["on_time_rate"] = round(100 * figures["closed_on_time"] / denominator) if denominator else None
+    figures["by_status"] = [(label, figures[f"status_{value}"]) for value, label in Status.choices]
+    return figures
+
+
+def concern_for_staff(*, user, code: str) -> Concern:
+    """Return one concern with its timeline and links; raises Concern.DoesNotExist if `user` may not open it."""
+    events = ConcernEvent.objects.select_related("actor").order_by("created_at", "pk")
+    return (
+        concerns_visible_to(user=user)
+        .select_related("forum__series", "province", "assignee", "recorded_by", "session", "duplicate_of")
+        .prefetch_related(Prefetch("events", queryset=events), "related")
+        .annotate(is_overdue=ExpressionWrapper(overdue_q(), output_field=BooleanField()))
+        .get(tracking_code=tracking_code_normalise(code))
+    )
+
+
+def concern_for_tracking(*, code: str) -> Concern | None:
+    """Return the concern a submitter tracks, with only its public timeline, or None."""
+    events = ConcernEvent.objects.filter(kind__in=PUBLIC_EVENT_KINDS).order_by("created_at", "pk")
+    return (
+        Concern.objects.select_related("forum")
+        .prefetch_related(Prefetch("events", queryset=events, to_attr="public_events"))
+        .filter(tracking_code=tracking_code_normalise(code))
+        .first()
+    )
+
+
+def _median_days_to_respond(concerns: QuerySet[Concern]) -> float | None:
+    responded = concerns.filter(responded_at__isnull=False).order_by()
+    duration = ExpressionWrapper(F("responded_at") - F("received_at"), output_field=DurationField())
+    if connection.vendor == "postgresql":
+        seconds = responded.aggregate(median=PercentileMedian(EpochSeconds(duration)))["median"]
+        return round(seconds / 86400, 1) if seconds is not None else None
+    durations = list(responded.annotate(duration=duration).values_list("duration", flat=True))
+    return round(median(durations).total_seconds() / 86400, 1) if durations else None
+
+
+def accountability_figures(*, concerns: QuerySet[Concern]) -> dict:
+    """Return the public figures for a set of concerns: counts, shares, median days to respond.
+
+    No personal data and no free text: only aggregates.
+    """
+    concerns = concerns.order_by()
+    figures = concerns.aggregate(
+        total=Count("pk"),
+        acknowledged=Count("pk", filter=Q(acknowledged_at__isnull=False)),
+        responded=Count("pk", filter=Q(responded_at__isnull=False)),
+        resolved=Count("pk", filter=Q(status=Status.CLOSED, closing_reason=Concern.ClosingReason.RESOLVED)),
+    )
+    total = figures["total"]
+    for key in ("acknowledged", "responded", "resolved"):
+        figures[f"{key}_share"] = round(100 * figures[key] / total) if total else 0
+    labels = dict(Concern.Category.choices)
+    figures["by_category"] = [
+        (labels.get(row["category"], row["category"]), row["n"])
+        for row in concerns.values("category").annotate(n=Count("pk")).order_by("-n", "category")
+    ]
+    figures["by_province"] = list(
+        concerns.values("province__name_en", "province__name_km")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "province__name_en")
+    )
+    figures["median_days_to_respond"] = _median_days_to_respond(concerns)
+    return figures
+
+
+def publishable_responses(*, concerns: QuerySet[Concern], limit: int = 50) -> QuerySet:
+    """Return the responses staff marked publishable (never of sensitive concerns): category, date, text only."""
+    return (
+        concerns.filter(response_publishable=True, sensitive=False, responded_at__isnull=False)
+        .exclude(public_response="")
+        .order_by("-responded_at")
+        .values("category", "public_response", "responded_at")[:limit]
+    )
+
+
+def forum_concern_statistics(*, forum) -> dict:
+    """Return counts for a forum's organizers: by status and by category, no contacts, no text."""
+    concerns = Concern.objects.filter(forum=forum)
+    return {**concern_counts(concerns=concerns), **accountability_figures(concerns=concerns)}
+
+
+def concerns_for_digest(*, since: datetime) -> dict:
+    """Return the concerns for the daily staff digest.
+
+    "new": queryset of concerns received since `since` (any status); "overdue": queryset of open concerns
+    past a service-level date now. Both are plain querysets: call `.count()` or iterate.
+    """
+    return {
+        "new": Concern.objects.filter(received_at__gte=since).select_related("forum", "province"),
+        "overdue": Concern.objects.filter(overdue_q()).select_related("forum", "province"),
+    }

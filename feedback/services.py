@@ -1,0 +1,391 @@
+"""Writes for concerns: submission, the status lifecycle, the review work, the loop back to the submitter.
+
+Every change writes a timeline event (what the concern page shows) and an audit entry (what
+administrators see). Messages to submitters go through the notifications outbox, in the same transaction,
+delivered after commit.
+"""
+
+import logging
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from feedback.calendar import add_working_days
+from feedback.models import AuditEntry, Concern, ConcernEvent
+from feedback.tracking import tracking_code_generate, tracking_code_normalise
+from notifications.services import message_queue
+
+logger = logging.getLogger(__name__)
+
+Status = Concern.Status
+
+# The lifecycle: (from, to) pairs. Anything else is refused. closed -> under review is a reopening.
+TRANSITIONS: set[tuple[str, str]] = {
+    (Status.NEW, Status.ACKNOWLEDGED),
+    (Status.ACKNOWLEDGED, Status.UNDER_REVIEW),
+    (Status.UNDER_REVIEW, Status.RESPONDED),
+    (Status.RESPONDED, Status.CLOSED),
+    (Status.CLOSED, Status.UNDER_REVIEW),
+}
+RESOLUTION_SALT = "feedback.resolution"
+TRACKING_CODE_ATTEMPTS = 5
+
+
+class ConcernTransitionError(ValidationError):
+    """The requested status change is not allowed from the concern's current status."""
+
+
+def concern_due_dates(*, received_at: datetime, sensitive: bool) -> dict:
+    """Return the service-level dates for a concern received at `received_at`."""
+    day = timezone.localdate(received_at)
+    return {
+        "acknowledge_due": add_working_days(day, settings.FEEDBACK_SLA_ACKNOWLEDGE_DAYS),
+        "response_due": add_working_days(day, settings.FEEDBACK_SLA_RESPONSE_DAYS),
+        "resolve_due": add_working_days(day, settings.FEEDBACK_SLA_RESOLVE_DAYS),
+        "triage_due": received_at + timedelta(hours=settings.FEEDBACK_SENSITIVE_TRIAGE_HOURS) if sensitive else None,
+    }
+
+
+def _audit(*, concern: Concern, actor, action: str = AuditEntry.Action.CHANGE, detail: str = "") -> None:
+    AuditEntry.objects.create(concern=concern, actor=actor, action=action, detail=detail[:300])
+
+
+def _event(*, concern: Concern, kind: str, actor, text: str = "", from_status: str = "", to_status: str = ""):
+    event = ConcernEvent.objects.create(
+        concern=concern, kind=kind, actor=actor, text=text, from_status=from_status, to_status=to_status
+    )
+    _audit(concern=concern, actor=actor, detail=f"{kind} {from_status}→{to_status}" if to_status else kind)
+    return event
+
+
+def _absolute(concern: Concern, url_name: str, **kwargs) -> str:
+    with translation.override(concern.language):
+        return settings.SITE_URL.rstrip("/") + reverse(url_name, kwargs=kwargs or None)
+
+
+def concern_resolution_token(*, concern: Concern) -> str:
+    """Return the signed token of the "was it resolved?" link for this concern."""
+    return signing.dumps({"c": concern.pk, "t": concern.tracking_code}, salt=RESOLUTION_SALT)
+
+
+def concern_from_resolution_token(*, token: str) -> Concern | None:
+    """Return the concern a resolution link names, or None if the link is forged or expired."""
+    try:
+        data = signing.loads(token, salt=RESOLUTION_SALT, max_age=timedelta(days=120))
+    except signing.BadSignature:
+        return None
+    return Concern.objects.filter(pk=data.get("c"), tracking_code=data.get("t")).first()
+
+
+def _notify_submitter(*, concern: Concern, purpose: str, event: ConcernEvent, extra: dict | None = None) -> None:
+    """Queue a message to the submitter if they gave a contact and consented; else do nothing."""
+    if not concern.can_be_contacted:
+        return
+    channel = "sms" if concern.contact_phone else "email"
+    message_queue(
+        idempotency_key=f"concern:{concern.pk}:{purpose}:{event.pk}",
+        purpose=purpose,
+        channel=channel,
+        language=concern.language,
+        recipient_name=concern.contact_name,
+        to_phone=concern.contact_phone if channel == "sms" else "",
+        to_email=concern.contact_email if channel == "email" else "",
+        forum=concern.forum,
+        context={
+            "concern_id": concern.pk,
+            "tracking_code": concern.display_code,
+            "track_url": _absolute(concern, "feedback:concern_track"),
+            "public_response": concern.public_response,
+            "closing_reason": concern.closing_reason,
+            **(extra or {}),
+        },
+    )
+
+
+@transaction.atomic
+def concern_submit(
+    *,
+    category: str,
+    description: str,
+    province=None,
+    forum=None,
+    session=None,
+    sector: str = "",
+    submitter_role: str = "",
+    gender: str = "",
+    channel: str = Concern.Channel.WEB,
+    language: str = "km",
+    anonymous: bool = False,
+    contact_name: str = "",
+    contact_phone: str = "",
+    contact_email: str = "",
+    consent_to_contact: bool = False,
+    sensitive: bool = False,
+    attachment=None,
+    attachment_type: str = "",
+    recorded_by=None,
+    received_at: datetime | None = None,
+) -> Concern:
+    """Record a new concern with a fresh tracking code and its service-level dates.
+
+    An anonymous concern keeps no name or contact, whatever was passed. The tracking code is unique in the
+    database; on the (astronomically rare) collision a new one is drawn, a few times at most.
+    """
+    if anonymous:
+        contact_name = contact_phone = contact_email = ""
+        consent_to_contact = False
+    received_at = received_at or timezone.now()
+    concern = Concern(
+        category=category,
+        description=description,
+        province=province,
+        forum=forum,
+        session=session,
+        sector=sector,
+        submitter_role=submitter_role,
+        gender=gender,
+        channel=channel,
+        language=language if language in ("km", "en") else "km",
+        anonymous=anonymous,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        contact_email=contact_email,
+        consent_to_contact=consent_to_contact,
+        sensitive=sensitive,
+        attachment_type=attachment_type if attachment else "",
+        recorded_by=recorded_by,
+        received_at=received_at,
+        priority=Concern.Priority.HIGH if sensitive else Concern.Priority.NORMAL,
+        **concern_due_dates(received_at=received_at, sensitive=sensitive),
+    )
+    if attachment:
+        concern.attachment = attachment
+    concern.tracking_code = tracking_code_generate()
+    concern.full_clean(exclude=["tracking_code", "attachment"])
+    for attempt in range(TRACKING_CODE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                concern.save()
+            break
+        except IntegrityError:
+            taken = Concern.objects.filter(tracking_code=concern.tracking_code).exists()
+            if attempt == TRACKING_CODE_ATTEMPTS - 1 or not taken:
+                raise
+            concern.pk = None
+            concern.tracking_code = tracking_code_generate()
+    _event(concern=concern, kind=ConcernEvent.Kind.SUBMITTED, actor=recorded_by, to_status=Status.NEW)
+    logger.info("concern %s submitted via %s", concern.pk, concern.channel)
+    return concern
+
+
+def _locked(concern: Concern) -> Concern:
+    return Concern.objects.select_for_update().get(pk=concern.pk)
+
+
+@transaction.atomic
+def concern_transition(
+    *,
+    concern: Concern,
+    to_status: str,
+    actor,
+    note: str = "",
+    public_response: str = "",
+    publishable: bool = False,
+    closing_reason: str = "",
+) -> Concern:
+    """Move a concern along its lifecycle and tell the submitter when that is news to them.
+
+    new → acknowledged → under review → responded → closed; closed → under review reopens. A response
+    needs the public answer, closing needs a reason, reopening needs a note; anything else is refused.
+    """
+    concern = _locked(concern)
+    source = concern.status
+    if (source, to_status) not in TRANSITIONS:
+        target_label = dict(Status.choices).get(to_status, to_status)
+        raise ConcernTransitionError(
+            _("A concern that is “%(status)s” cannot be moved to “%(target)s”.")
+            % {"status": concern.get_status_display(), "target": target_label}
+        )
+    now = timezone.now()
+    purpose = ""
+    kind = ConcernEvent.Kind.STATUS
+    text = note.strip()
+    if to_status == Status.ACKNOWLEDGED:
+        concern.acknowledged_at = now
+        purpose = "concern_acknowledged"
+    elif to_status == Status.RESPONDED:
+        if not public_response.strip():
+            raise ConcernTransitionError({"public_response": _("Write the answer the submitter will read.")})
+        concern.public_response = public_response.strip()
+        concern.response_publishable = publishable and not concern.sensitive
+        concern.responded_at = concern.responded_at or now
+        kind, text = ConcernEvent.Kind.RESPONSE, concern.public_response
+        purpose = "concern_responded"
+    elif to_status == Status.CLOSED:
+        if closing_reason not in Concern.ClosingReason.values:
+            raise ConcernTransitionError({"closing_reason": _("Choose why the concern is closed.")})
+        concern.closing_reason = closing_reason
+        concern.closed_at = now
+        purpose = "concern_closed"
+    elif source == Status.CLOSED:
+        if not text:
+            raise ConcernTransitionError({"note": _("Say why the concern is reopened.")})
+        kind = ConcernEvent.Kind.REOPENED
+        concern.closing_reason = ""
+        concern.closed_at = None
+        concern.resolution_check_sent_at = None
+        concern.resolution_answer = ""
+        concern.resolution_comment = ""
+    concern.status = to_status
+    concern.save()
+    event = _event(concern=concern, kind=kind, actor=actor, text=text, from_status=source, to_status=to_status)
+    if purpose:
+        _notify_submitter(concern=concern, purpose=purpose, event=event)
+    return concern
+
+
+@transaction.atomic
+def concern_assign(*, concern: Concern, assignee, actor) -> Concern:
+    """Give the concern to a staff member (or to nobody)."""
+    concern = _locked(concern)
+    if assignee is not None and not assignee.has_perm("feedback.review_concerns"):
+        raise ValidationError({"assignee": _("Only NSSF staff can be assigned a concern.")})
+    reassigning = assignee is not None and assignee.pk != getattr(actor, "pk", None)
+    if concern.sensitive and reassigning and not actor.has_perm("feedback.supervise_concerns"):
+        raise ValidationError({"assignee": _("Only a supervisor assigns a sensitive concern to someone else.")})
+    concern.assignee = assignee
+    concern.save(update_fields=["assignee", "updated_at"])
+    name = assignee.get_full_name() if assignee else _("nobody")
+    _event(concern=concern, kind=ConcernEvent.Kind.ASSIGNED, actor=actor, text=name)
+    return concern
+
+
+@transaction.atomic
+def concern_set_priority(*, concern: Concern, priority: int, actor) -> Concern:
+    concern = _locked(concern)
+    if priority not in Concern.Priority.values:
+        raise ValidationError({"priority": _("Choose a priority.")})
+    concern.priority = priority
+    concern.save(update_fields=["priority", "updated_at"])
+    _event(concern=concern, kind=ConcernEvent.Kind.PRIORITY, actor=actor, text=str(concern.get_priority_display()))
+    return concern
+
+
+@transaction.atomic
+def concern_add_note(*, concern: Concern, text: str, actor) -> ConcernEvent:
+    """Add an internal note to the timeline (never shown to the submitter or the public)."""
+    if not text.strip():
+        raise ValidationError({"text": _("Write the note.")})
+    return _event(concern=concern, kind=ConcernEvent.Kind.NOTE, actor=actor, text=text.strip())
+
+
+@transaction.atomic
+def concern_link(*, concern: Concern, other_code: str, duplicate: bool, actor) -> Concern:
+    """Link a related concern, or mark this one a duplicate of another (found by its tracking code)."""
+    other = Concern.objects.filter(tracking_code=tracking_code_normalise(other_code)).first()
+    if other is None or other.pk == concern.pk:
+        raise ValidationError({"other_code": _("No other concern has this tracking code.")})
+    concern = _locked(concern)
+    if duplicate:
+        concern.duplicate_of = other
+        concern.save(update_fields=["duplicate_of", "updated_at"])
+    concern.related.add(other)
+    label = _("Duplicate of %(code)s") if duplicate else _("Related to %(code)s")
+    _event(concern=concern, kind=ConcernEvent.Kind.LINKED, actor=actor, text=label % {"code": other.display_code})
+    return concern
+
+
+@transaction.atomic
+def concern_flag_policy(*, concern: Concern, flagged: bool, actor) -> Concern:
+    """Flag (or unflag) the concern as a policy issue to raise at the national forum."""
+    concern = _locked(concern)
+    concern.policy_issue = flagged
+    concern.save(update_fields=["policy_issue", "updated_at"])
+    text = _("Flagged as a policy issue for the national forum.") if flagged else _("Policy issue flag removed.")
+    _event(concern=concern, kind=ConcernEvent.Kind.POLICY, actor=actor, text=text)
+    return concern
+
+
+@transaction.atomic
+def concern_interim_notice(*, concern: Concern, resolve_due: date, text: str, actor) -> Concern:
+    """Record an interim notice: why resolving takes longer, and the new date it is promised by."""
+    concern = _locked(concern)
+    if not concern.is_open:
+        raise ValidationError(_("A closed concern needs no interim notice."))
+    if resolve_due <= timezone.localdate():
+        raise ValidationError({"resolve_due": _("The new date must be in the future.")})
+    if not text.strip():
+        raise ValidationError({"text": _("Explain why more time is needed.")})
+    concern.resolve_due = resolve_due
+    concern.save(update_fields=["resolve_due", "updated_at"])
+    _event(concern=concern, kind=ConcernEvent.Kind.INTERIM, actor=actor, text=text.strip())
+    return concern
+
+
+def concern_personal_data_viewed(*, concern: Concern, actor, attachment: bool = False) -> None:
+    """Write to the audit trail that `actor` saw the contact details (or opened the attachment)."""
+    action = AuditEntry.Action.VIEW_ATTACHMENT if attachment else AuditEntry.Action.VIEW_CONTACT
+    _audit(concern=concern, actor=actor, action=action)
+
+
+@transaction.atomic
+def concern_resolution_answer(*, concern: Concern, answer: str, comment: str = "") -> Concern:
+    """Record the submitter's answer to "was it resolved?"; a "no" reopens the concern for review."""
+    concern = _locked(concern)
+    if concern.status != Status.CLOSED or concern.resolution_answer:
+        raise ValidationError(_("This question has already been answered. Thank you."))
+    if answer not in Concern.Resolution.values:
+        raise ValidationError({"answer": _("Choose yes or no.")})
+    concern.resolution_answer = answer
+    concern.resolution_comment = comment.strip()
+    concern.save(update_fields=["resolution_answer", "resolution_comment", "updated_at"])
+    text = f"{concern.get_resolution_answer_display()}. {concern.resolution_comment}".strip()
+    _event(concern=concern, kind=ConcernEvent.Kind.RESOLUTION, actor=None, text=text)
+    if answer == Concern.Resolution.NO:
+        concern = concern_transition(
+            concern=concern,
+            to_status=Status.UNDER_REVIEW,
+            actor=None,
+            note=_("The submitter says the concern was not resolved."),
+        )
+    return concern
+
+
+def concern_resolution_checks_queue(*, now: datetime | None = None) -> int:
+    """Ask submitters of concerns closed 14+ days ago whether it was resolved; return how many were asked.
+
+    Each concern is asked once per closing (the `resolution_check_sent_at` guard), so running twice is safe.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.FEEDBACK_RESOLUTION_CHECK_DAYS)
+    due = Concern.objects.filter(
+        status=Status.CLOSED,
+        closed_at__lte=cutoff,
+        resolution_check_sent_at__isnull=True,
+        anonymous=False,
+        consent_to_contact=True,
+    ).values_list("pk", flat=True)
+    asked = 0
+    for pk in list(due[:1000]):
+        with transaction.atomic():
+            concern = Concern.objects.select_for_update().get(pk=pk)
+            if concern.resolution_check_sent_at is not None or not concern.can_be_contacted:
+                continue
+            concern.resolution_check_sent_at = now
+            concern.save(update_fields=["resolution_check_sent_at", "updated_at"])
+            event = _event(concern=concern, kind=ConcernEvent.Kind.RESOLUTION_CHECK, actor=None)
+            token = concern_resolution_token(concern=concern)
+            _notify_submitter(
+                concern=concern,
+                purpose="concern_resolution_check",
+                event=event,
+                extra={"resolution_url": _absolute(concern, "feedback:concern_resolution", token=token)},
+            )
+            asked += 1
+    return asked

@@ -1,0 +1,11 @@
+"""Periodic work for concerns: thin tasks that delegate to services."""
+
+from celery import shared_task
+
+from feedback import services
+
+
+@shared_task(name="feedback.resolution_checks_queue")
+def resolution_checks_queue() -> int:
+    """Ask submitters of concerns closed 14 days ago whether their concern was resolved (idempotent)."""
+    return services.concern_resolution_checks_queue()

@@ -1,0 +1,330 @@
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.http import require_http_methods
+from django.views.generic import ListView, TemplateView
+
+from events.models import Forum, ForumSeries
+from feedback import forms, selectors, services
+from feedback.models import Concern
+from forum_portal.ratelimit import hit, ratelimit
+
+Status = Concern.Status
+SUBMITTED_SESSION_KEY = "feedback_submitted_code"
+
+
+def _language() -> str:
+    return "en" if get_language() == "en" else "km"
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(scope="concern-submit", limit=settings.FEEDBACK_SUBMIT_RATE[0], period=settings.FEEDBACK_SUBMIT_RATE[1])
+def concern_create(request):
+    """Let anyone raise a concern; on success show the tracking code (kept in the session, not the URL)."""
+    forum = Forum.objects.filter(slug=request.GET.get("forum") or "", status__in=Forum.PUBLIC_STATUSES).first()
+    form = forms.ConcernForm(request.POST or None, request.FILES or None, forum=forum)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                concern = form.save(language=_language())
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                request.session[SUBMITTED_SESSION_KEY] = concern.tracking_code
+                return redirect("feedback:concern_submitted")
+        return render(request, "feedback/concern_form.html", {"form": form, "forum": forum}, status=400)
+    return render(request, "feedback/concern_form.html", {"form": form, "forum": forum})
+
+
+def concern_submitted(request):
+    code = request.session.get(SUBMITTED_SESSION_KEY)
+    concern = selectors.concern_for_tracking(code=code) if code else None
+    if concern is None:
+        return redirect("feedback:concern_create")
+    return render(request, "feedback/concern_submitted.html", {"concern": concern})
+
+
+@require_http_methods(["GET", "POST"])
+def concern_track(request):
+    """Show a concern's status and NSSF's answer to whoever has its code; lookups are rate limited."""
+    form = forms.TrackForm(request.POST or None)
+    context = {"form": form, "looked_up": False}
+    if request.method == "POST":
+        limit, period = settings.FEEDBACK_TRACK_RATE
+        if not hit(request, scope="concern-track", limit=limit, period=period):
+            return render(request, "429.html", {"retry_after": period}, status=429)
+        if form.is_valid():
+            context.update(looked_up=True, concern=selectors.concern_for_tracking(code=form.cleaned_data["code"]))
+            if context["concern"] is None:
+                form.add_error("code", _("No concern has this tracking code. Check each letter and number."))
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "feedback/concern_track.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def concern_resolution(request, token):
+    """The "was it resolved?" page the submitter reaches from the message sent 14 days after closing."""
+    concern = services.concern_from_resolution_token(token=token)
+    if concern is None:
+        raise Http404
+    form = forms.ResolutionForm(request.POST or None)
+    answered = bool(concern.resolution_answer)
+    if request.method == "POST" and not answered and form.is_valid():
+        try:
+            services.concern_resolution_answer(concern=concern, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Thank you. Your answer was recorded."))
+            return redirect("feedback:concern_resolution", token=token)
+    status = 400 if form.is_bound and form.errors else 200
+    return render(
+        request,
+        "feedback/concern_resolution.html",
+        {"form": form, "concern": concern, "answered": answered},
+        status=status,
+    )
+
+
+def _accountability(request, *, concerns, title, forum=None, series=None):
+    return render(
+        request,
+        "feedback/accountability.html",
+        {
+            "title": title,
+            "forum": forum,
+            "series": series,
+            "figures": selectors.accountability_figures(concerns=concerns),
+            "responses": selectors.publishable_responses(concerns=concerns),
+            "categories": dict(Concern.Category.choices),
+        },
+    )
+
+
+def forum_accountability(request, slug):
+    forum = get_object_or_404(Forum.objects.select_related("series"), slug=slug, status__in=Forum.PUBLIC_STATUSES)
+    return _accountability(request, concerns=Concern.objects.filter(forum=forum), title=forum.title, forum=forum)
+
+
+def series_accountability(request, slug):
+    series = get_object_or_404(ForumSeries, slug=slug, forums__status__in=Forum.PUBLIC_STATUSES)
+    concerns = Concern.objects.filter(forum__series=series, forum__status__in=Forum.PUBLIC_STATUSES)
+    return _accountability(request, concerns=concerns, title=series.title, series=series)
+
+
+class QueueView(PermissionRequiredMixin, ListView):
+    permission_required = "feedback.review_concerns"
+    template_name = "feedback/manage/queue.html"
+    context_object_name = "concerns"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.filter_form = forms.QueueFilterForm(self.request.GET or None)
+        filters = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
+        return selectors.concerns_queue(user=self.request.user, filters=filters)
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(
+            filter_form=self.filter_form,
+            counts=selectors.concern_counts(concerns=self.object_list),
+            query_string=query.urlencode(),
+            **kwargs,
+        )
+
+
+def _concern_or_404(request, code) -> Concern:
+    try:
+        return selectors.concern_for_staff(user=request.user, code=code)
+    except Concern.DoesNotExist:
+        raise Http404 from None
+
+
+# The actions on a concern's page: form, service call, success message.
+ACTIONS = {
+    "acknowledge": (
+        forms.NoteForm,
+        lambda c, u, d: services.concern_transition(concern=c, to_status=Status.ACKNOWLEDGED, actor=u, **d),
+        gettext_lazy("Acknowledged."),
+    ),
+    "review": (
+        forms.NoteForm,
+        lambda c, u, d: services.concern_transition(concern=c, to_status=Status.UNDER_REVIEW, actor=u, **d),
+        gettext_lazy("The concern is under review."),
+    ),
+    "respond": (
+        forms.RespondForm,
+        lambda c, u, d: services.concern_transition(concern=c, to_status=Status.RESPONDED, actor=u, **d),
+        gettext_lazy("The response was recorded."),
+    ),
+    "close": (
+        forms.CloseForm,
+        lambda c, u, d: services.concern_transition(concern=c, to_status=Status.CLOSED, actor=u, **d),
+        gettext_lazy("The concern is closed."),
+    ),
+    "reopen": (
+        forms.ReopenForm,
+        lambda c, u, d: services.concern_transition(concern=c, to_status=Status.UNDER_REVIEW, actor=u, **d),
+        gettext_lazy("The concern was reopened."),
+    ),
+    "assign": (
+        forms.AssignForm,
+        lambda c, u, d: services.concern_assign(concern=c, actor=u, **d),
+        gettext_lazy("The assignment was saved."),
+    ),
+    "priority": (
+        forms.PriorityForm,
+        lambda c, u, d: services.concern_set_priority(concern=c, actor=u, **d),
+        gettext_lazy("The priority was saved."),
+    ),
+    "note": (
+        forms.InternalNoteForm,
+        lambda c, u, d: services.concern_add_note(concern=c, actor=u, **d),
+        gettext_lazy("The note was added."),
+    ),
+    "link": (
+        forms.LinkForm,
+        lambda c, u, d: services.concern_link(concern=c, actor=u, **d),
+        gettext_lazy("The concerns were linked."),
+    ),
+    "policy": (
+        forms.PolicyForm,
+        lambda c, u, d: services.concern_flag_policy(concern=c, actor=u, **d),
+        gettext_lazy("The policy flag was saved."),
+    ),
+    "interim": (
+        forms.InterimForm,
+        lambda c, u, d: services.concern_interim_notice(concern=c, actor=u, **d),
+        gettext_lazy("The interim notice was recorded."),
+    ),
+}
+
+
+def _action_forms(concern: Concern, bound: tuple[str, object] | None = None) -> dict:
+    initial = {
+        "assign": {"assignee": concern.assignee_id},
+        "priority": {"priority": concern.priority},
+        "policy": {"flagged": concern.policy_issue},
+    }
+    result = {
+        name: form_class(initial=initial.get(name), prefix=name) for name, (form_class, _call, _msg) in ACTIONS.items()
+    }
+    if bound:
+        result[bound[0]] = bound[1]
+    return result
+
+
+class ConcernDetailView(PermissionRequiredMixin, View):
+    permission_required = "feedback.review_concerns"
+
+    def get(self, request, code):
+        concern = _concern_or_404(request, code)
+        return render(
+            request, "feedback/manage/concern_detail.html", {"concern": concern, "forms": _action_forms(concern)}
+        )
+
+
+class ConcernActionView(PermissionRequiredMixin, View):
+    """Apply one action of the concern page (POST only); errors show next to the fields, nothing saved."""
+
+    permission_required = "feedback.review_concerns"
+    http_method_names = ["post"]
+
+    def post(self, request, code, action):
+        concern = _concern_or_404(request, code)
+        form_class, call, success = ACTIONS[action]
+        form = form_class(request.POST, prefix=action)
+        if form.is_valid():
+            try:
+                call(concern, request.user, form.cleaned_data)
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for field, errors in error.message_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, error)
+            else:
+                messages.success(request, success)
+                return redirect(concern)
+        concern = _concern_or_404(request, code)
+        context = {"concern": concern, "forms": _action_forms(concern, (action, form)), "open_action": action}
+        return render(request, "feedback/manage/concern_detail.html", context, status=400)
+
+
+class ConcernContactView(PermissionRequiredMixin, View):
+    """Show the submitter's contact details; each view is written to the audit trail."""
+
+    permission_required = ("feedback.review_concerns", "feedback.view_concern_contact")
+
+    def get(self, request, code):
+        concern = _concern_or_404(request, code)
+        services.concern_personal_data_viewed(concern=concern, actor=request.user)
+        return render(request, "feedback/manage/concern_contact.html", {"concern": concern})
+
+
+class ConcernAttachmentView(PermissionRequiredMixin, View):
+    """Serve the attachment to NSSF staff only, never cached, with the audit entry written first."""
+
+    permission_required = ("feedback.review_concerns", "feedback.view_concern_contact")
+
+    def get(self, request, code):
+        concern = _concern_or_404(request, code)
+        if not concern.attachment:
+            raise Http404
+        services.concern_personal_data_viewed(concern=concern, actor=request.user, attachment=True)
+        response = FileResponse(concern.attachment.open("rb"), content_type=concern.attachment_type)
+        response["Cache-Control"] = "private, no-store"
+        response["Content-Disposition"] = "inline" if concern.attachment_type.startswith("image/") else "attachment"
+        return response
+
+
+class ForumConcernsView(PermissionRequiredMixin, TemplateView):
+    """Counts of a forum's concerns for its organizers: no contacts, no text."""
+
+    permission_required = "feedback.view_concern_statistics"
+    template_name = "feedback/manage/forum_concerns.html"
+
+    def get_context_data(self, **kwargs):
+        forum = get_object_or_404(Forum, slug=self.kwargs["slug"])
+        return super().get_context_data(forum=forum, figures=selectors.forum_concern_statistics(forum=forum), **kwargs)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("feedback.record_concerns", raise_exception=True)
+def forum_concern_record(request, slug):
+    """Record concerns raised aloud at a forum, one after another; session and category stay selected."""
+    forum = get_object_or_404(Forum, slug=slug)
+    form = forms.RecordConcernForm(request.POST or None, forum=forum, initial=request.GET.dict())
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                concern = form.save(recorded_by=request.user, language=_language())
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, _("Recorded as %(code)s. Enter the next one.") % {"code": concern.display_code}
+                )
+                keep = {
+                    "session": request.POST.get("session", ""),
+                    "category": request.POST.get("category", ""),
+                    "province": request.POST.get("province", ""),
+                }
+                return redirect(f"{request.path}?{urlencode(keep)}")
+        status = 400
+    else:
+        status = 200
+    recorded = Concern.objects.filter(forum=forum, channel=Concern.Channel.FORUM).count()
+    return render(
+        request, "feedback/manage/record.html", {"form": form, "forum": forum, "recorded": recorded}, status=status
+    )
