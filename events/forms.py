@@ -1,4 +1,5 @@
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Div, Layout, Row
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +50,19 @@ class ForumForm(forms.ModelForm):
         self.fields["slug"].required = False
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(Column("series", css_class="col-md-6"), Column("kind", css_class="col-md-6")),
+            Row(Column("title", css_class="col-md-8"), Column("slug", css_class="col-md-4")),
+            Row(Column("host_province", css_class="col-md-6"), Column("capacity", css_class="col-md-6")),
+            Div("covered_provinces", css_class="province-checkboxes"),
+            Row(Column("venue_name", css_class="col-md-6"), Column("venue_address", css_class="col-md-6")),
+            Row(Column("starts_at", css_class="col-md-6"), Column("ends_at", css_class="col-md-6")),
+            Row(
+                Column("registration_opens_at", css_class="col-md-6"),
+                Column("registration_closes_at", css_class="col-md-6"),
+            ),
+            "description",
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -64,6 +78,13 @@ class ForumForm(forms.ModelForm):
 
 
 class AgendaItemForm(forms.ModelForm):
+    new_speakers = forms.CharField(
+        label=_("New speakers"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Speakers not in the list yet, one per line: name, title, organisation."),
+    )
+
     class Meta:
         model = AgendaItem
         fields = ["starts_at", "ends_at", "title", "session_kind", "speakers", "description"]
@@ -78,13 +99,41 @@ class AgendaItemForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Row(
+                Column("starts_at", css_class="col-6 col-md-2"),
+                Column("ends_at", css_class="col-6 col-md-2"),
+                Column("title", css_class="col-md-5"),
+                Column("session_kind", css_class="col-md-3"),
+            ),
+            Row(
+                Column("speakers", css_class="col-md-4"),
+                Column("new_speakers", css_class="col-md-4"),
+                Column("description", css_class="col-md-4"),
+            ),
+            "id",
+            "forum",
+            "DELETE",
+        )
 
     def clean(self):
         cleaned = super().clean()
         starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
         if starts and ends and ends <= starts:
             self.add_error("ends_at", _("The session must end after it starts."))
+        cleaned["new_speakers"] = [
+            parsed for line in cleaned.get("new_speakers", "").splitlines() if (parsed := _parse_speaker(line))
+        ]
         return cleaned
+
+
+def _parse_speaker(line: str) -> dict | None:
+    """Read "name, title, organisation" (title and organisation optional) into Speaker fields."""
+    name, _sep, rest = (part.strip() for part in line.partition(","))
+    if not name:
+        return None
+    job_title, _sep, organisation = (part.strip() for part in rest.partition(","))
+    return {"name": name[:200], "job_title": job_title[:200], "organisation": organisation[:200]}
 
 
 AgendaItemFormSet = forms.inlineformset_factory(

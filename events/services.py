@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from events.models import AgendaItem, Forum
+from events.models import AgendaItem, Forum, Speaker
 
 Status = Forum.Status
 
@@ -46,6 +46,12 @@ def forum_save(*, form, agenda_formset) -> Forum:
     form.save_m2m()
     agenda_formset.instance = forum
     agenda_formset.save()
+    for item_form in agenda_formset.forms:
+        item = item_form.instance
+        if item.pk and item_form.cleaned_data.get("new_speakers") and not item_form.cleaned_data.get("DELETE"):
+            item.speakers.add(
+                *(Speaker.objects.get_or_create(**fields)[0] for fields in item_form.cleaned_data["new_speakers"])
+            )
     return forum
 
 

@@ -101,6 +101,9 @@ class ForumTransitionView(PermissionRequiredMixin, View):
 
     def post(self, request, slug, action):
         forum = get_object_or_404(Forum, slug=slug)
+        if action == "cancel" and request.POST.get("confirm") != "yes":
+            # Cancelling tells every participant; ask once more, on a page that works without JavaScript.
+            return render(request, "events/manage/forum_cancel_confirm.html", {"forum": forum})
         try:
             forum = services.forum_transition(forum=forum, action=action)
         except ValidationError as error:

@@ -237,3 +237,29 @@ def test_manage_transition_refuses_get(organizer_client):
     assert response.status_code == 405
     forum.refresh_from_db()
     assert forum.status == Forum.Status.PUBLISHED
+
+
+def test_cancel_asks_for_confirmation_before_cancelling(organizer_client):
+    forum = ForumFactory()
+    url = reverse("events:manage_forum_transition", kwargs={"slug": forum.slug, "action": "cancel"})
+
+    first = organizer_client.post(url)
+    forum.refresh_from_db()
+    assert first.status_code == 200
+    assert "Yes, cancel the forum" in first.content.decode()
+    assert forum.status == Forum.Status.PUBLISHED
+
+    organizer_client.post(url, {"confirm": "yes"})
+    forum.refresh_from_db()
+    assert forum.status == Forum.Status.CANCELLED
+
+
+def test_organizer_adds_new_speakers_from_the_agenda_form(organizer_client):
+    series = ForumFactory().series
+    data = _forum_post(series) | _agenda_post(items=[("08:00", "08:30", "Opening")])
+    data["agenda-0-new_speakers"] = "Chan Chhorvy Sok, Program Manager, Oxfam\n\nDara Meas"
+
+    organizer_client.post(reverse("events:manage_forum_create"), data)
+
+    item = AgendaItem.objects.get(title="Opening")
+    assert sorted(str(s) for s in item.speakers.all()) == ["Chan Chhorvy Sok, Program Manager, Oxfam", "Dara Meas"]
