@@ -272,6 +272,39 @@ LOGGING = {
 # Behind a proxy that sets X-Forwarded-For, rate limits must key on the real client address.
 RATELIMIT_TRUST_FORWARDED_FOR = env.bool("RATELIMIT_TRUST_FORWARDED_FOR", default=False)
 
+# Notifications: delivery channels, retries and the periodic tasks (see notifications/ and the README).
+# SMS: "console" prints, "file" writes one file per message under NOTIFICATIONS_SMS_FILE_DIR, "http" posts to
+# a gateway (URL, credentials and sender id below); a dotted path selects any other backend class.
+NOTIFICATIONS_SMS_BACKEND = env.str("SMS_BACKEND", default="console")
+NOTIFICATIONS_SMS_FILE_DIR = env.str("SMS_FILE_DIR", default=str(VAR_DIR / "sms"))
+NOTIFICATIONS_SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+NOTIFICATIONS_SMS_GATEWAY_USERNAME = env.str("SMS_GATEWAY_USERNAME", default="")
+NOTIFICATIONS_SMS_GATEWAY_PASSWORD = env.str("SMS_GATEWAY_PASSWORD", default="")
+NOTIFICATIONS_SMS_SENDER_ID = env.str("SMS_SENDER_ID", default="NSSF-FORUM")
+NOTIFICATIONS_HTTP_TIMEOUT = env.float("NOTIFICATIONS_HTTP_TIMEOUT", default=10.0)
+# Telegram: the bot's token and username (for the deep link); the API base is configurable for tests.
+TELEGRAM_BOT_TOKEN = env.str("TELEGRAM_BOT_TOKEN", default="")
+TELEGRAM_BOT_USERNAME = env.str("TELEGRAM_BOT_USERNAME", default="")
+TELEGRAM_API_BASE = env.str("TELEGRAM_API_BASE", default="https://api.telegram.org")
+# Bounded retries with exponential backoff: attempt n waits BASE * 2**(n-1) seconds (capped) before the next.
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=30)
+NOTIFICATIONS_RETRY_MAX_SECONDS = env.int("NOTIFICATIONS_RETRY_MAX_SECONDS", default=1800)
+# The sweep re-enqueues messages still queued this long after their last enqueue (broker down, task lost),
+# and reclaims messages stuck in "sending" this long (a worker killed mid-send).
+NOTIFICATIONS_SWEEP_AFTER_SECONDS = env.int("NOTIFICATIONS_SWEEP_AFTER_SECONDS", default=180)
+NOTIFICATIONS_SENDING_STALE_SECONDS = env.int("NOTIFICATIONS_SENDING_STALE_SECONDS", default=900)
+# While the broker is down, fail the enqueue fast (the sweep delivers later) instead of stalling the request.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_BEAT_SCHEDULE["notifications-sweep"] = {"task": "notifications.message_sweep", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["notifications-reminders"] = {"task": "notifications.reminders_queue", "schedule": 600.0}
+CELERY_BEAT_SCHEDULE["notifications-thank-you"] = {"task": "notifications.thank_you_queue", "schedule": 1800.0}
+CELERY_BEAT_SCHEDULE["notifications-staff-digest"] = {"task": "notifications.staff_digest_queue", "schedule": 1800.0}
+CELERY_BEAT_SCHEDULE["notifications-telegram-updates"] = {
+    "task": "notifications.telegram_updates_poll",
+    "schedule": 30.0,
+}
+
 # Feedback (concerns): service levels in working days, attachment limits, public-form rate limits.
 FEEDBACK_SLA_ACKNOWLEDGE_DAYS = env.int("FEEDBACK_SLA_ACKNOWLEDGE_DAYS", default=2)
 FEEDBACK_SLA_RESPONSE_DAYS = env.int("FEEDBACK_SLA_RESPONSE_DAYS", default=10)

@@ -1,27 +1,124 @@
-"""Deliver one outbox message over its channel, exactly once."""
+"""Deliver one outbox message over its channel, at most once.
+
+The `Message.status` machine guards the side effect: a delivery claims the row (queued -> sending) under a
+row lock and commits before it talks to the channel, so a redelivered or duplicate task finds the message no
+longer queued and does nothing. The outcome is then recorded: sent; queued again with a backoff after a
+transient failure; failed after the last attempt or a permanent error.
+"""
 
 import logging
+from datetime import timedelta
 
-from django.core.mail import send_mail
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from notifications.models import Message
+from notifications.channels import PermanentDeliveryError, TransientDeliveryError, channel_for
+from notifications.models import Message, TelegramChat
+from notifications.rendering import message_render
+from notifications.services import message_still_wanted
 
 logger = logging.getLogger(__name__)
 
+Status = Message.Status
 
-def deliver(*, message_id: int) -> None:
-    """Send the message if it is still queued; a second call for a sent message does nothing."""
+
+def backoff_seconds(*, attempts: int) -> int:
+    """Return the wait before the next attempt after `attempts` failed ones: exponential, capped."""
+    base = settings.NOTIFICATIONS_RETRY_BASE_SECONDS
+    return int(min(base * 2 ** max(attempts - 1, 0), settings.NOTIFICATIONS_RETRY_MAX_SECONDS))
+
+
+def _route(message: Message) -> None:
+    """Pick the address for a Telegram message; without a linked chat fall back to SMS, then email."""
+    if message.channel != Message.Channel.TELEGRAM or message.to_telegram_chat:
+        return
+    chat = TelegramChat.objects.filter(phone=message.to_phone).first() if message.to_phone else None
+    if chat is not None:
+        message.to_telegram_chat = chat.chat_id
+    elif message.to_phone:
+        message.channel = Message.Channel.SMS
+    elif message.to_email:
+        message.channel = Message.Channel.EMAIL
+
+
+def message_claim(*, message_id: int) -> Message | None:
+    """Move a queued message to "sending", render it and count the attempt; return None if not queued."""
     with transaction.atomic():
-        message = Message.objects.select_for_update().filter(pk=message_id, status=Message.Status.QUEUED).first()
+        message = (
+            Message.objects.select_for_update(skip_locked=True).filter(pk=message_id, status=Status.QUEUED).first()
+        )
         if message is None:
-            return
-        message.status = Message.Status.SENDING
+            return None
+        if not message_still_wanted(message=message):
+            message.status = Status.DROPPED
+            message.save(update_fields=["status"])
+            return None
+        message.status = Status.SENDING
         message.attempts += 1
-        message.save(update_fields=["status", "attempts"])
-    if message.channel == Message.Channel.EMAIL:
-        send_mail(message.subject or message.purpose, message.body, None, [message.to_email])
-    else:
-        logger.info("message %s sent by %s", message.pk, message.channel)
-    Message.objects.filter(pk=message.pk).update(status=Message.Status.SENT, sent_at=timezone.now())
+        message.sending_since = timezone.now()
+        _route(message)
+        if not message.body:
+            message.subject, message.body, message.html_body = message_render(message)
+        message.save(
+            update_fields=[
+                "status",
+                "attempts",
+                "sending_since",
+                "channel",
+                "to_telegram_chat",
+                "subject",
+                "body",
+                "html_body",
+            ]
+        )
+    return message
+
+
+def _finish(message: Message, **fields) -> None:
+    Message.objects.filter(pk=message.pk, status=Status.SENDING).update(sending_since=None, **fields)
+
+
+def deliver(*, message_id: int) -> int | None:
+    """Send the message if it is still queued; return seconds to wait before a retry, or None.
+
+    A second call for a message that is sent, failed or being sent by another worker does nothing.
+    """
+    try:
+        message = message_claim(message_id=message_id)
+    except Exception as error:
+        logger.exception("message %s could not be prepared", message_id)
+        Message.objects.filter(pk=message_id, status=Status.QUEUED).update(
+            status=Status.FAILED, last_error=f"could not render: {error.__class__.__name__}"[:500]
+        )
+        return None
+    if message is None:
+        return None
+    now = timezone.now()
+    try:
+        channel_for(message.channel).send(message)
+    except PermanentDeliveryError as error:
+        logger.warning("message %s (%s) failed permanently: %s", message.pk, message.channel, error)
+        _finish(message, status=Status.FAILED, last_error=str(error)[:500])
+        return None
+    except Exception as error:  # noqa: BLE001 - any other failure is retried, bounded by the attempt count
+        reason = str(error) if isinstance(error, TransientDeliveryError) else error.__class__.__name__
+        if message.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
+            logger.warning("message %s (%s) failed after %s attempts", message.pk, message.channel, message.attempts)
+            _finish(message, status=Status.FAILED, last_error=reason[:500])
+            return None
+        wait = backoff_seconds(attempts=message.attempts)
+        logger.info(
+            "message %s (%s) attempt %s failed; retry in %ss", message.pk, message.channel, message.attempts, wait
+        )
+        _finish(
+            message,
+            status=Status.QUEUED,
+            last_error=reason[:500],
+            send_after=now + timedelta(seconds=wait),
+            enqueued_at=now,
+        )
+        return wait
+    _finish(message, status=Status.SENT, sent_at=timezone.now())
+    logger.info("message %s sent by %s", message.pk, message.channel)
+    return None

@@ -1,21 +1,84 @@
+"""Celery tasks: thin, named, keyword-only ids; the work is in `notifications.services` and `.delivery`."""
+
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from kombu.exceptions import OperationalError
 
 logger = logging.getLogger(__name__)
 
 
+def messages_enqueue(*, message_ids: list[int]) -> None:
+    """Hand each message's delivery to the broker; if it is down, leave the rest to the periodic sweep."""
+    from notifications.services import message_enqueue_failed
+
+    for index, message_id in enumerate(message_ids):
+        try:
+            message_deliver.delay(message_id=message_id)
+        except OperationalError:
+            logger.warning("broker unreachable; %s messages stay queued for the sweep", len(message_ids) - index)
+            message_enqueue_failed(message_ids=message_ids[index:])
+            return
+
+
 def message_deliver_later(*, message_id: int) -> None:
-    """Enqueue delivery; if the broker is down, the periodic sweep picks the message up later."""
-    try:
-        message_deliver.delay(message_id=message_id)
-    except OperationalError:
-        logger.warning("broker unreachable; message %s stays queued for the sweep", message_id)
+    """Enqueue delivery of one message; if the broker is down, the periodic sweep picks it up later."""
+    messages_enqueue(message_ids=[message_id])
 
 
-@shared_task(name="notifications.message_deliver", acks_late=True)
-def message_deliver(*, message_id: int) -> None:
+# Retries are bounded by Message.attempts (NOTIFICATIONS_MAX_ATTEMPTS), not by Celery's own counter, so a
+# resent message gets a fresh set of attempts. acks_late: a worker killed mid-task leaves it on the broker.
+@shared_task(bind=True, name="notifications.message_deliver", acks_late=True, max_retries=None)
+def message_deliver(self, *, message_id: int) -> None:
     from notifications.delivery import deliver
 
-    deliver(message_id=message_id)
+    wait = deliver(message_id=message_id)
+    if wait is not None:
+        raise self.retry(countdown=wait)
+
+
+@shared_task(name="notifications.message_sweep", acks_late=True)
+def message_sweep() -> int:
+    from notifications.services import message_sweep as sweep
+
+    return sweep()
+
+
+@shared_task(name="notifications.reminders_queue", acks_late=True)
+def reminders_queue() -> int:
+    from notifications.services import reminders_queue as queue
+
+    return queue()
+
+
+@shared_task(name="notifications.thank_you_queue", acks_late=True)
+def thank_you_queue() -> int:
+    from notifications.services import thank_you_queue as queue
+
+    return queue()
+
+
+@shared_task(name="notifications.staff_digest_queue", acks_late=True)
+def staff_digest_queue() -> int:
+    from notifications.services import staff_digest_queue as queue
+
+    return queue()
+
+
+@shared_task(name="notifications.telegram_updates_poll", acks_late=True)
+def telegram_updates_poll() -> int:
+    """Fetch the bot's new updates and link the chats that opened a deep link (nothing without a bot)."""
+    if not settings.TELEGRAM_BOT_TOKEN:
+        return 0
+    from notifications.channels import DeliveryError, telegram_call
+    from notifications.models import TelegramUpdateOffset
+    from notifications.services import telegram_updates_process
+
+    offset = TelegramUpdateOffset.objects.filter(pk=1).values_list("offset", flat=True).first() or 0
+    try:
+        updates = telegram_call("getUpdates", {"offset": offset, "timeout": 0, "allowed_updates": ["message"]})
+    except DeliveryError as error:
+        logger.warning("Telegram getUpdates failed: %s", error)
+        return 0
+    return telegram_updates_process(updates=updates or [])

@@ -1,3 +1,16 @@
+from django.urls import path
+
+from notifications import views
+
 app_name = "notifications"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("manage/forums/<slug:slug>/messages/", views.MessageLogView.as_view(), name="message_log"),
+    path(
+        "manage/forums/<slug:slug>/messages/<int:pk>/resend/",
+        views.MessageResendView.as_view(),
+        name="message_resend",
+    ),
+    path("manage/forums/<slug:slug>/messages/announce/", views.AnnouncementView.as_view(), name="announcement"),
+    path("manage/forums/<slug:slug>/messages/settings/", views.ReminderSettingsView.as_view(), name="settings"),
+]
