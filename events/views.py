@@ -12,6 +12,8 @@ from events.forms import AgendaItemFormSet, ForumForm
 from events.models import Forum, ForumSeries
 
 MANAGE_PERMISSION = "events.manage_forums"
+# The home page shows the next forums only; the forum list pages through all of them.
+HOME_LIMIT = 9
 
 
 class HomeView(TemplateView):
@@ -21,8 +23,8 @@ class HomeView(TemplateView):
         series = selectors.series_current()
         return super().get_context_data(
             series=series,
-            upcoming=selectors.forums_upcoming().order_by("starts_at"),
-            past=selectors.forums_past(series=series) if series else Forum.objects.none(),
+            upcoming=selectors.forums_upcoming().order_by("starts_at")[:HOME_LIMIT],
+            past=selectors.forums_past(series=series)[:HOME_LIMIT] if series else Forum.objects.none(),
             **kwargs,
         )
 
