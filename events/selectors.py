@@ -1,14 +1,30 @@
 """Reads for forums, with their relations loaded so that pages run a fixed number of queries."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from events.models import AgendaItem, Forum, ForumSeries
 
 
+def _with_seats_left(forums: QuerySet[Forum]) -> QuerySet[Forum]:
+    """Annotate `seats_left` (capacity minus confirmed registrations, never below 0) in the same query."""
+    from participants.models import Registration
+
+    confirmed = (
+        Registration.objects.filter(forum=OuterRef("pk"), status=Registration.Status.CONFIRMED)
+        .order_by()
+        .values("forum")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    taken = Coalesce(Subquery(confirmed, output_field=IntegerField()), Value(0))
+    return forums.annotate(seats_left=Greatest(F("capacity") - taken, Value(0)))
+
+
 def forums_public() -> QuerySet[Forum]:
     """Return the forums the public may see, with what list pages show."""
-    return (
+    return _with_seats_left(
         Forum.objects.filter(status__in=Forum.PUBLIC_STATUSES)
         .select_related("series", "host_province")
         .prefetch_related("covered_provinces")

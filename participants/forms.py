@@ -1,0 +1,315 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Fieldset, Layout
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.choices import BaseChoiceIterator
+from django.utils.translation import gettext_lazy as _
+
+from events.models import District, Forum, Province
+from participants import services
+from participants.models import Registration, SeatTarget
+from participants.phones import phone_normalise
+
+PUBLIC_CHANNELS = [
+    (Registration.Channel.SMS, Registration.Channel.SMS.label),
+    (Registration.Channel.EMAIL, Registration.Channel.EMAIL.label),
+]
+
+
+class _GroupedDistricts(BaseChoiceIterator):
+    """Lazy choices: the districts are read when the widget renders, not when the form is defined."""
+
+    def __init__(self, field):
+        self.field = field
+
+    def __iter__(self):
+        yield ("", self.field.empty_label)
+        groups: dict[str, list] = {}
+        for district in self.field.queryset:
+            groups.setdefault(district.province.name, []).append((district.pk, district.name))
+        yield from groups.items()
+
+
+class DistrictChoiceField(forms.ModelChoiceField):
+    """Districts grouped by province, so the list is usable without JavaScript."""
+
+    def __init__(self, **kwargs):
+        queryset = District.objects.select_related("province").order_by("province__name_en", "name_en")
+        super().__init__(queryset=queryset, **kwargs)
+
+    def _get_choices(self):
+        return _GroupedDistricts(self)
+
+    choices = property(_get_choices, forms.ChoiceField.choices.fset)
+
+
+class _RegistrationFieldsMixin:
+    """Validation shared by the public form, the walk-in form and the organizers' edit form."""
+
+    def _setup(self):
+        self.fields["province"].queryset = Province.objects.order_by("name_en")
+        self.fields["province"].label_from_instance = lambda obj: obj.name
+        self.fields["phone"].help_text = _("For example 012 345 678 or +855 12 345 678.")
+        self.fields["email"].help_text = _("Optional, unless you want your reminders by email.")
+        self.fields["nssf_number"].help_text = _("If you have it; it is on your NSSF card.")
+        self.fields["reminder_channel"].choices = PUBLIC_CHANNELS
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_phone(self):
+        return phone_normalise(self.cleaned_data.get("phone", ""))
+
+    def clean_email(self):
+        return (self.cleaned_data.get("email") or "").strip().lower()
+
+    def clean_nssf_number(self):
+        return "".join((self.cleaned_data.get("nssf_number") or "").split()).upper()
+
+    def clean(self):
+        cleaned = super().clean()
+        province, district = cleaned.get("province"), cleaned.get("district")
+        if province and district and district.province_id != province.pk:
+            self.add_error("district", _("This district is not in the province you chose."))
+        if cleaned.get("reminder_channel") == Registration.Channel.EMAIL and not cleaned.get("email"):
+            self.add_error("email", _("Enter an email address to get reminders by email, or choose SMS."))
+        if not cleaned.get("nssf_member"):
+            cleaned["nssf_number"] = ""
+        return cleaned
+
+
+FORM_FIELDS = [
+    "full_name",
+    "gender",
+    "age_group",
+    "disability",
+    "role",
+    "sector",
+    "organisation",
+    "province",
+    "district",
+    "phone",
+    "email",
+    "preferred_language",
+    "reminder_channel",
+    "nssf_member",
+    "nssf_number",
+    "support_needs",
+]
+
+
+class RegistrationForm(_RegistrationFieldsMixin, forms.ModelForm):
+    """The public registration form; `save()` registers through the service (seat or waiting list)."""
+
+    district = DistrictChoiceField(label=_("District"), required=False)
+    support_needs = forms.MultipleChoiceField(
+        label=_("Support you need to take part"),
+        choices=Registration.SupportNeed.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    consent = forms.BooleanField(
+        label=_("I agree that my details are stored as the privacy notice above explains."),
+        required=True,
+        error_messages={"required": _("Please agree to the privacy notice to register.")},
+    )
+
+    class Meta:
+        model = Registration
+        fields = FORM_FIELDS
+        widgets = {
+            "gender": forms.RadioSelect,
+            "disability": forms.RadioSelect,
+            "preferred_language": forms.RadioSelect,
+            "reminder_channel": forms.RadioSelect,
+        }
+        labels = {
+            "disability": _(
+                "Do you have difficulty seeing, hearing, walking, remembering, looking after yourself or communicating?"
+            ),
+            "nssf_member": _("I am a member of the NSSF"),
+            "phone": _("Mobile phone"),
+            "email": _("Email (optional)"),
+            "preferred_language": _("Language for messages"),
+            "reminder_channel": _("Send my reminders by"),
+        }
+
+    def __init__(self, *args, forum: Forum, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.forum = forum
+        self._setup()
+        self.fields["disability"].required = True
+        self.fields["disability"].choices = Registration.Disability.choices
+        self.helper.layout = Layout(
+            Fieldset(_("About you"), "full_name", "gender", "age_group", "disability"),
+            Fieldset(_("Your work"), "role", "sector", "organisation"),
+            Fieldset(_("Where you live"), "province", "district"),
+            Fieldset(_("How to reach you"), "phone", "email", "preferred_language", "reminder_channel"),
+            Fieldset(_("National Social Security Fund"), "nssf_member", "nssf_number"),
+            Fieldset(_("Support"), "support_needs"),
+            Fieldset(_("Privacy"), HTML('{% include "participants/_privacy_notice.html" %}'), "consent"),
+        )
+
+    def save(self, commit=True, *, walk_in: bool = False, by=None) -> Registration:
+        """Register through the service; raises the service's errors (closed, duplicate)."""
+        data = {name: self.cleaned_data.get(name) for name in FORM_FIELDS}
+        data["support_needs"] = list(self.cleaned_data.get("support_needs") or [])
+        data["district"] = self.cleaned_data.get("district")
+        return services.registration_create(forum=self.forum, data=data, walk_in=walk_in, by=by)
+
+
+class WalkInForm(RegistrationForm):
+    """A person registered by an organizer at the door."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].label = _("The person heard the privacy notice and agreed to it.")
+        self.fields["disability"].required = False
+        self.fields["disability"].initial = Registration.Disability.UNDISCLOSED
+
+
+class RegistrationEditForm(_RegistrationFieldsMixin, forms.ModelForm):
+    """The organizers' form to correct a registration."""
+
+    district = DistrictChoiceField(label=_("District"), required=False)
+    support_needs = forms.MultipleChoiceField(
+        label=_("Support needs"),
+        choices=Registration.SupportNeed.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Registration
+        fields = FORM_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup()
+
+    def _post_clean(self):
+        # The service validates the model under the forum lock; here only the fields are checked.
+        pass
+
+    def save(self, commit=True) -> Registration:
+        data = {name: self.cleaned_data.get(name) for name in FORM_FIELDS}
+        data["support_needs"] = list(self.cleaned_data.get("support_needs") or [])
+        return services.registration_update(registration=self.instance, data=data)
+
+
+class ContactForm(_RegistrationFieldsMixin, forms.ModelForm):
+    """What a participant may change through the self-service link: how to reach them."""
+
+    class Meta:
+        model = Registration
+        fields = ["phone", "email", "preferred_language", "reminder_channel"]
+        widgets = {"preferred_language": forms.RadioSelect, "reminder_channel": forms.RadioSelect}
+        labels = {
+            "phone": _("Mobile phone"),
+            "email": _("Email (optional)"),
+            "preferred_language": _("Language for messages"),
+            "reminder_channel": _("Send my reminders by"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.fields["phone"].help_text = _("For example 012 345 678 or +855 12 345 678.")
+        self.fields["reminder_channel"].choices = PUBLIC_CHANNELS
+
+    def _post_clean(self):
+        pass
+
+    def save(self, commit=True) -> Registration:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        return services.registration_update(registration=self.instance, data=data)
+
+
+class FilterForm(forms.Form):
+    """The organizers' filters on the participant list (GET; an invalid value is ignored)."""
+
+    q = forms.CharField(label=_("Search by name, phone or code"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("Any status")), *Registration.Status.choices], required=False
+    )
+    checked_in = forms.ChoiceField(
+        label=_("Checked in"),
+        choices=[("", _("Either")), ("yes", _("Checked in")), ("no", _("Not checked in"))],
+        required=False,
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=[("", _("Any role")), *Registration.Role.choices], required=False)
+    gender = forms.ChoiceField(
+        label=_("Gender"), choices=[("", _("Any gender")), *Registration.Gender.choices], required=False
+    )
+    province = forms.ModelChoiceField(
+        label=_("Province"),
+        queryset=Province.objects.order_by("name_en"),
+        required=False,
+        empty_label=_("Any province"),
+    )
+    sector = forms.ChoiceField(
+        label=_("Sector"), choices=[("", _("Any sector")), *Registration.Sector.choices], required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["province"].label_from_instance = lambda obj: obj.name
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def filters(self) -> dict:
+        """Return the valid filters only: a tampered URL narrows nothing instead of failing."""
+        if self.is_valid():
+            return {key: value for key, value in self.cleaned_data.items() if value}
+        return {key: value for key, value in self.cleaned_data.items() if value and key not in self.errors}
+
+
+class CheckInForm(forms.Form):
+    code = forms.CharField(label=_("Reference code"), max_length=40)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update({"autocomplete": "off", "autocapitalize": "characters"})
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+def _target_choices():
+    return [
+        (_("Gender"), [(f"gender:{value}", label) for value, label in Registration.Gender.choices]),
+        (_("Role"), [(f"role:{value}", label) for value, label in Registration.Role.choices]),
+        (_("Province"), [(f"province:{p.code}", p.name) for p in Province.objects.order_by("name_en")]),
+    ]
+
+
+class SeatTargetForm(forms.Form):
+    group = forms.ChoiceField(label=_("Who"), choices=_target_choices)
+    minimum = forms.IntegerField(label=_("At least"), min_value=1, max_value=100_000)
+    unit = forms.ChoiceField(label=_("Unit"), choices=SeatTarget.Unit.choices)
+
+    def __init__(self, *args, forum: Forum, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.forum = forum
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("unit") == SeatTarget.Unit.PERCENT and (cleaned.get("minimum") or 0) > 100:
+            self.add_error("minimum", _("A share cannot be more than 100 percent."))
+        return cleaned
+
+    def save(self) -> SeatTarget:
+        dimension, value = self.cleaned_data["group"].split(":", 1)
+        try:
+            return services.seat_target_save(
+                forum=self.forum,
+                dimension=dimension,
+                value=value,
+                minimum=self.cleaned_data["minimum"],
+                unit=self.cleaned_data["unit"],
+            )
+        except ValidationError as error:
+            self.add_error(None, error)
+            raise

@@ -1,0 +1,169 @@
+"""Reads for registrations: lists with their relations, figures aggregated in the database."""
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from events.models import Forum, Province
+from participants.models import Registration as R
+from participants.models import SeatTarget
+
+Status = R.Status
+
+
+def registration_closed_reason(*, forum: Forum) -> str | None:
+    """Return why a person cannot register for `forum` now (and when they can), or None if they can."""
+    if forum.registration_is_open:
+        return None
+    now = timezone.now()
+    if forum.status == Forum.Status.CANCELLED:
+        return _("This forum has been cancelled, so registration is closed.")
+    if forum.status == Forum.Status.DRAFT:
+        return _("This forum is not published yet.")
+    if forum.status == Forum.Status.PUBLISHED and now < forum.registration_opens_at:
+        return _("Registration opens on %(date)s.") % {
+            "date": formats.date_format(timezone.localtime(forum.registration_opens_at), "DATETIME_FORMAT")
+        }
+    return _("Registration closed on %(date)s.") % {
+        "date": formats.date_format(
+            timezone.localtime(min(forum.registration_closes_at, max(now, forum.registration_opens_at))),
+            "DATETIME_FORMAT",
+        )
+    }
+
+
+def registration_find_duplicate(
+    *, forum: Forum, phone: str, email: str = "", nssf_number: str = "", exclude_pk: int | None = None
+) -> R | None:
+    """Return an active registration for `forum` with the same phone, email or NSSF number, if any."""
+    match = Q(phone=phone)
+    if email:
+        match |= Q(email__iexact=email)
+    if nssf_number:
+        match |= Q(nssf_number=nssf_number)
+    found = R.objects.filter(match, forum=forum).exclude(status=Status.CANCELLED)
+    if exclude_pk is not None:
+        found = found.exclude(pk=exclude_pk)
+    return found.first()
+
+
+def registration_waiting_position(*, registration: R) -> int | None:
+    """Return the 1-based place of a waiting registration in its forum's queue, or None if not waiting."""
+    if registration.status != Status.WAITING:
+        return None
+    ahead = R.objects.filter(forum_id=registration.forum_id, status=Status.WAITING).filter(
+        Q(created_at__lt=registration.created_at) | Q(created_at=registration.created_at, pk__lt=registration.pk)
+    )
+    return ahead.count() + 1
+
+
+def forum_seat_counts(*, forum: Forum) -> dict:
+    """Return confirmed, waiting and checked-in counts and the seats left, in one query."""
+    counts = R.objects.filter(forum=forum).aggregate(
+        confirmed=Count("pk", filter=Q(status=Status.CONFIRMED)),
+        waiting=Count("pk", filter=Q(status=Status.WAITING)),
+        checked_in=Count("pk", filter=Q(status=Status.CONFIRMED, checked_in_at__isnull=False)),
+        checked_in_women=Count("pk", filter=Q(status=Status.CONFIRMED, checked_in_at__isnull=False, gender="woman")),
+        checked_in_men=Count("pk", filter=Q(status=Status.CONFIRMED, checked_in_at__isnull=False, gender="man")),
+        confirmed_women=Count("pk", filter=Q(status=Status.CONFIRMED, gender="woman")),
+    )
+    counts["seats_left"] = max(forum.capacity - counts["confirmed"], 0)
+    counts["checked_in_other"] = counts["checked_in"] - counts["checked_in_women"] - counts["checked_in_men"]
+    return counts
+
+
+FILTER_FIELDS = ("status", "role", "gender", "sector")
+
+
+def registrations_for_manage(*, forum: Forum, filters: dict | None = None) -> QuerySet[R]:
+    """Return the registrations of `forum` matching the organizer's filters, with what the list shows.
+
+    `filters` may hold status, role, gender, sector (choice values), province (a Province), checked_in
+    ("yes"/"no") and q (a name, phone or code fragment).
+    """
+    filters = filters or {}
+    found = R.objects.filter(forum=forum).select_related("province", "district").order_by("created_at", "pk")
+    for name in FILTER_FIELDS:
+        if filters.get(name):
+            found = found.filter(**{name: filters[name]})
+    if filters.get("province"):
+        found = found.filter(province=filters["province"])
+    if filters.get("checked_in") == "yes":
+        found = found.filter(checked_in_at__isnull=False)
+    elif filters.get("checked_in") == "no":
+        found = found.filter(checked_in_at__isnull=True)
+    if filters.get("q"):
+        found = found.filter(registration_search_q(filters["q"]))
+    return found
+
+
+def registration_search_q(text: str) -> Q:
+    """Return a condition matching a name, a phone number (as written locally or in E.164) or a code."""
+    text = text.strip()
+    match = Q(full_name__icontains=text)
+    code = text.upper().replace("-", "").replace(" ", "")
+    if code:
+        match |= Q(code=code)
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) >= 6:
+        # 012 345 678 is stored as +85512345678: compare without the trunk zero.
+        match |= Q(phone__contains=digits.removeprefix("0"))
+    return match
+
+
+def registration_totals(*, queryset: QuerySet[R]) -> dict:
+    """Return the figures of a filtered set of registrations, aggregated in one query."""
+    return queryset.order_by().aggregate(
+        total=Count("pk"),
+        confirmed=Count("pk", filter=Q(status=Status.CONFIRMED)),
+        waiting=Count("pk", filter=Q(status=Status.WAITING)),
+        cancelled=Count("pk", filter=Q(status=Status.CANCELLED)),
+        checked_in=Count("pk", filter=Q(checked_in_at__isnull=False)),
+        women=Count("pk", filter=Q(gender=R.Gender.WOMAN)),
+        men=Count("pk", filter=Q(gender=R.Gender.MAN)),
+    )
+
+
+def seat_target_progress(*, forum: Forum) -> list[dict]:
+    """Return each seat target of `forum` with the confirmed and checked-in counts against it (2 queries)."""
+    targets = list(forum.seat_targets.all())
+    if not targets:
+        return []
+    aggregates = {}
+    for target in targets:
+        field = {"gender": "gender", "role": "role", "province": "province__code"}[target.dimension]
+        match = Q(**{field: target.value})
+        aggregates[f"c{target.pk}"] = Count("pk", filter=match & Q(status=Status.CONFIRMED))
+        aggregates[f"i{target.pk}"] = Count(
+            "pk", filter=match & Q(status=Status.CONFIRMED, checked_in_at__isnull=False)
+        )
+    aggregates["all_confirmed"] = Count("pk", filter=Q(status=Status.CONFIRMED))
+    aggregates["all_checked_in"] = Count("pk", filter=Q(status=Status.CONFIRMED, checked_in_at__isnull=False))
+    counts = R.objects.filter(forum=forum).aggregate(**aggregates)
+    provinces = (
+        {p.code: p.name for p in Province.objects.all()}
+        if any(t.dimension == SeatTarget.Dimension.PROVINCE for t in targets)
+        else {}
+    )
+    labels = {"gender": dict(R.Gender.choices), "role": dict(R.Role.choices), "province": provinces}
+    rows = []
+    for target in targets:
+        confirmed, checked_in = counts[f"c{target.pk}"], counts[f"i{target.pk}"]
+        if target.unit == SeatTarget.Unit.PERCENT:
+            wanted = -(-target.minimum * counts["all_confirmed"] // 100)  # ceiling, in seats
+            wanted_in = -(-target.minimum * counts["all_checked_in"] // 100)
+        else:
+            wanted = wanted_in = target.minimum
+        rows.append(
+            {
+                "target": target,
+                "label": labels[target.dimension].get(target.value, target.value),
+                "confirmed": confirmed,
+                "checked_in": checked_in,
+                "wanted": wanted,
+                "wanted_checked_in": wanted_in,
+                "met": confirmed >= wanted,
+                "met_checked_in": checked_in >= wanted_in,
+            }
+        )
+    return rows

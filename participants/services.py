@@ -1,0 +1,407 @@
+"""Writes for registrations: exact capacity, the waiting list, duplicates, self-service, check-in.
+
+Every write that can change who holds a seat locks the forum row first (`select_for_update`), so
+concurrent registrations on PostgreSQL queue behind one another and capacity holds exactly. (SQLite
+serialises writers anyway.) Messages are recorded in the outbox in the same transaction and delivered
+after commit by the notifications app.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.roles import ORGANIZERS
+from events.models import Forum
+from notifications.services import message_queue
+from participants import selectors
+from participants.models import Registration, SeatTarget
+
+Status = Registration.Status
+
+# No 0/O, 1/I/L, 2/Z, 5/S, 8/B: a code read aloud or typed from paper cannot be misread.
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+CODE_LENGTH = 10
+TOKEN_SALT = "participants.registration"  # noqa: S105 - a signing namespace, not a secret
+WAITLIST_THRESHOLDS = (10, 25, 50, 100, 250, 500)
+MAX_CONFIRMATION_RESENDS = 3
+
+
+class RegistrationClosedError(ValidationError):
+    """The forum does not take registrations now."""
+
+
+class DuplicateRegistrationError(ValidationError):
+    """An active registration with the same phone, email or NSSF number exists for this forum."""
+
+    def __init__(self, message, *, registration):
+        super().__init__(message, code="duplicate")
+        self.registration = registration
+
+
+class NoSeatError(ValidationError):
+    """Every seat is taken."""
+
+
+class CheckInError(ValidationError):
+    """The person cannot be checked in (not found, cancelled or waiting)."""
+
+
+class LinkExpiredError(Exception):
+    """A self-service link that was valid once, for a forum that has ended."""
+
+
+def code_new() -> str:
+    """Return a fresh, unguessable reference code (24^10 ≈ 10^14 possibilities)."""
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if not Registration.objects.filter(code=code).exists():
+            return code
+
+
+def code_normalise(value: str) -> str:
+    """Return a code as typed or scanned (any case, dashes, spaces) in its stored form."""
+    return "".join(ch for ch in (value or "").upper() if ch.isalnum())
+
+
+# Self-service links -------------------------------------------------------------------------------
+
+
+def registration_token(*, registration: Registration) -> str:
+    """Return the signed token that opens this one registration until its forum ends."""
+    payload = {"r": registration.pk, "c": registration.code, "e": int(registration.forum.ends_at.timestamp())}
+    return signing.dumps(payload, salt=TOKEN_SALT, compress=True)
+
+
+def registration_from_token(*, token: str) -> Registration:
+    """Return the registration a token opens.
+
+    Raise Registration.DoesNotExist for a forged or altered token and LinkExpiredError once the forum is over.
+    """
+    try:
+        payload = signing.loads(token, salt=TOKEN_SALT)
+    except signing.BadSignature:
+        raise Registration.DoesNotExist from None
+    registration = (
+        Registration.objects.select_related("forum", "province", "district")
+        .filter(pk=payload.get("r"), code=payload.get("c"))
+        .first()
+    )
+    if registration is None:
+        raise Registration.DoesNotExist
+    if timezone.now().timestamp() > payload.get("e", 0):
+        raise LinkExpiredError
+    return registration
+
+
+def registration_manage_url(*, registration: Registration) -> str:
+    """Return the absolute URL of the signed self-service link, in the person's language."""
+    with translation.override(registration.preferred_language):
+        path = reverse("participants:manage", kwargs={"token": registration_token(registration=registration)})
+    return settings.SITE_URL.rstrip("/") + path
+
+
+# Messages ---------------------------------------------------------------------------------------
+
+
+def _participant_message(*, registration: Registration, purpose: str, key_suffix: str = "") -> None:
+    forum = registration.forum
+    key = f"registration:{registration.pk}:{purpose}{key_suffix}"
+    message_queue(
+        idempotency_key=key,
+        purpose=purpose,
+        channel=registration.reminder_channel,
+        language=registration.preferred_language,
+        recipient_name=registration.full_name,
+        to_phone=registration.phone,
+        to_email=registration.email,
+        forum=forum,
+        context={
+            "registration_id": registration.pk,
+            "name": registration.full_name,
+            "forum_title": forum.title,
+            "forum_starts_at": forum.starts_at.isoformat(),
+            "venue": f"{forum.venue_name}, {forum.venue_address}",
+            "code": registration.code,
+            "manage_url": registration_manage_url(registration=registration),
+            "position": selectors.registration_waiting_position(registration=registration),
+        },
+    )
+
+
+def _organizer_message(*, forum: Forum, purpose: str, key: str, context: dict) -> None:
+    with translation.override("en"):
+        manage_url = settings.SITE_URL.rstrip("/") + reverse("participants:manage_list", kwargs={"slug": forum.slug})
+    organizers = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=ORGANIZERS)
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
+    for user in organizers:
+        message_queue(
+            idempotency_key=f"{key}:user:{user.pk}",
+            purpose=purpose,
+            channel="email",
+            language="en",
+            recipient_name=user.get_full_name() if hasattr(user, "get_full_name") else "",
+            to_email=user.email,
+            forum=forum,
+            context={"forum_title": forum.title, "manage_url": manage_url, **context},
+        )
+
+
+def _organizer_alerts(*, forum: Forum, confirmed: int, waiting: int, just_filled: bool) -> None:
+    if just_filled:
+        _organizer_message(
+            forum=forum,
+            purpose="organizer_forum_full",
+            key=f"forum:{forum.pk}:organizer_forum_full",
+            context={"capacity": forum.capacity},
+        )
+    if waiting in WAITLIST_THRESHOLDS:
+        _organizer_message(
+            forum=forum,
+            purpose="organizer_waitlist_growing",
+            key=f"forum:{forum.pk}:organizer_waitlist_growing:{waiting}",
+            context={"waiting": waiting},
+        )
+
+
+# Registration lifecycle ---------------------------------------------------------------------------
+
+
+def _lock_forum(forum: Forum) -> Forum:
+    return Forum.objects.select_for_update().get(pk=forum.pk)
+
+
+def _confirmed_count(forum: Forum) -> int:
+    return Registration.objects.filter(forum=forum, status=Status.CONFIRMED).count()
+
+
+def _check_duplicate(*, forum: Forum, data: dict, exclude_pk: int | None = None) -> None:
+    duplicate = selectors.registration_find_duplicate(
+        forum=forum,
+        phone=data.get("phone", ""),
+        email=data.get("email", ""),
+        nssf_number=data.get("nssf_number", ""),
+        exclude_pk=exclude_pk,
+    )
+    if duplicate is not None:
+        raise DuplicateRegistrationError(
+            _("This phone number, email or NSSF number is already registered for this forum."),
+            registration=duplicate,
+        )
+
+
+REGISTRATION_FIELDS = (
+    "full_name",
+    "gender",
+    "age_group",
+    "disability",
+    "role",
+    "sector",
+    "organisation",
+    "province",
+    "district",
+    "phone",
+    "email",
+    "preferred_language",
+    "reminder_channel",
+    "nssf_member",
+    "nssf_number",
+    "support_needs",
+)
+
+
+def registration_create(*, forum: Forum, data: dict, walk_in: bool = False, by=None) -> Registration:
+    """Register a person for `forum`: a confirmed seat while any is left, else a place on the waiting list.
+
+    `data` holds the cleaned form fields (REGISTRATION_FIELDS). A walk-in (registered by an organizer at the
+    door) is confirmed and checked in at once, even in a full room: the person is already there.
+    Raise RegistrationClosedError outside the registration window and DuplicateRegistrationError when the
+    phone, email or NSSF number is already registered. Queue the confirmation or waiting-list message, and
+    the organizers' alerts when the forum fills up or the waiting list passes a threshold.
+    """
+    with transaction.atomic():
+        forum = _lock_forum(forum)
+        if not walk_in:
+            reason = selectors.registration_closed_reason(forum=forum)
+            if reason:
+                raise RegistrationClosedError(reason, code="closed")
+        _check_duplicate(forum=forum, data=data)
+        confirmed = _confirmed_count(forum)
+        has_seat = walk_in or confirmed < forum.capacity
+        now = timezone.now()
+        registration = Registration(
+            forum=forum,
+            code=code_new(),
+            status=Status.CONFIRMED if has_seat else Status.WAITING,
+            consent_at=now,
+            **{name: data.get(name) for name in REGISTRATION_FIELDS if name in data},
+        )
+        if walk_in:
+            registration.is_walk_in = True
+            registration.checked_in_at = now
+            registration.checked_in_by = by
+        registration.full_clean()
+        registration.save()
+        registration.confirmations_sent = 1
+        Registration.objects.filter(pk=registration.pk).update(confirmations_sent=1)
+        purpose = "registration_confirmed" if has_seat else "registration_waitlisted"
+        _participant_message(registration=registration, purpose=purpose)
+        waiting = 0 if has_seat else Registration.objects.filter(forum=forum, status=Status.WAITING).count()
+        _organizer_alerts(
+            forum=forum,
+            confirmed=confirmed + has_seat,
+            waiting=waiting,
+            just_filled=has_seat and confirmed + 1 == forum.capacity,
+        )
+    return registration
+
+
+def _promote_next(forum: Forum) -> Registration | None:
+    if _confirmed_count(forum) >= forum.capacity:
+        return None
+    nxt = (
+        Registration.objects.select_for_update()
+        .filter(forum=forum, status=Status.WAITING)
+        .order_by("created_at", "pk")
+        .first()
+    )
+    if nxt is None:
+        return None
+    nxt.status = Status.CONFIRMED
+    nxt.save(update_fields=["status", "updated_at"])
+    _participant_message(registration=nxt, purpose="registration_promoted")
+    return nxt
+
+
+def registration_cancel(*, registration: Registration) -> Registration | None:
+    """Cancel a registration; when it held a seat, promote the first person waiting in the same transaction.
+
+    Queue the cancellation message, and the promotion message for the person promoted. Cancelling twice
+    changes nothing. Return the promoted registration, if any.
+    """
+    with transaction.atomic():
+        forum = _lock_forum(registration.forum)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status == Status.CANCELLED:
+            return None
+        held_seat = registration.status == Status.CONFIRMED
+        registration.status = Status.CANCELLED
+        registration.cancelled_at = timezone.now()
+        registration.save(update_fields=["status", "cancelled_at", "updated_at"])
+        _participant_message(registration=registration, purpose="registration_cancelled")
+        return _promote_next(forum) if held_seat else None
+
+
+def registration_promote(*, registration: Registration) -> Registration:
+    """Give a free seat to this person from the waiting list (an organizer may choose out of order).
+
+    Raise NoSeatError when every seat is taken and ValidationError if the person is not waiting.
+    """
+    with transaction.atomic():
+        forum = _lock_forum(registration.forum)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status != Status.WAITING:
+            raise ValidationError(_("Only a person on the waiting list can be moved to a seat."), code="not_waiting")
+        if _confirmed_count(forum) >= forum.capacity:
+            raise NoSeatError(_("Every seat is taken. Raise the capacity or cancel a registration first."), code="full")
+        registration.status = Status.CONFIRMED
+        registration.save(update_fields=["status", "updated_at"])
+        _participant_message(registration=registration, purpose="registration_promoted")
+    return registration
+
+
+def registration_update(*, registration: Registration, data: dict) -> Registration:
+    """Change a registration's details; the duplicate rules still hold. Only the fields in `data` change."""
+    with transaction.atomic():
+        forum = _lock_forum(registration.forum)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        for name in REGISTRATION_FIELDS:
+            if name in data:
+                setattr(registration, name, data[name])
+        if registration.status != Status.CANCELLED:
+            _check_duplicate(
+                forum=forum,
+                data={
+                    "phone": registration.phone,
+                    "email": registration.email,
+                    "nssf_number": registration.nssf_number,
+                },
+                exclude_pk=registration.pk,
+            )
+        registration.full_clean()
+        registration.save()
+    return registration
+
+
+def registration_confirmation_resend(*, registration: Registration) -> bool:
+    """Queue the confirmation (or waiting-list message) again, to the contact already registered.
+
+    It goes to the registered phone or email, never to whoever asked, so asking reveals nothing. Return
+    False once the resend allowance is used up.
+    """
+    with transaction.atomic():
+        registration = Registration.objects.select_for_update().select_related("forum").get(pk=registration.pk)
+        if registration.status == Status.CANCELLED or registration.confirmations_sent > MAX_CONFIRMATION_RESENDS:
+            return False
+        registration.confirmations_sent += 1
+        registration.save(update_fields=["confirmations_sent", "updated_at"])
+        purpose = "registration_confirmed" if registration.status == Status.CONFIRMED else "registration_waitlisted"
+        _participant_message(
+            registration=registration, purpose=purpose, key_suffix=f":resend:{registration.confirmations_sent}"
+        )
+    return True
+
+
+def registration_check_in(*, forum: Forum, code: str, by=None) -> tuple[Registration, bool]:
+    """Check in the confirmed participant with this code (as scanned or typed) at `forum`.
+
+    Return (registration, True) on the first check-in and (registration, False) when already checked in.
+    Raise CheckInError for an unknown code, a code of another forum, a cancelled or waiting registration.
+    """
+    code = code_normalise(code)
+    registration = (
+        Registration.objects.select_related("province").filter(forum=forum, code=code).first() if code else None
+    )
+    if registration is None:
+        raise CheckInError(_("No registration with this code for this forum."), code="unknown")
+    if registration.status == Status.CANCELLED:
+        raise CheckInError(_("This registration was cancelled."), code="cancelled")
+    if registration.status == Status.WAITING:
+        raise CheckInError(_("This person is on the waiting list and has no seat yet."), code="waiting")
+    now = timezone.now()
+    updated = Registration.objects.filter(pk=registration.pk, checked_in_at__isnull=True).update(
+        checked_in_at=now, checked_in_by=by, updated_at=now
+    )
+    registration.refresh_from_db(fields=["checked_in_at", "checked_in_by"])
+    return registration, bool(updated)
+
+
+# Seat targets -------------------------------------------------------------------------------------
+
+
+def seat_target_save(*, forum: Forum, dimension: str, value: str, minimum: int, unit: str) -> SeatTarget:
+    """Create or replace the target for one dimension value of `forum`."""
+    with transaction.atomic():
+        target = SeatTarget.objects.filter(forum=forum, dimension=dimension, value=value).first() or SeatTarget(
+            forum=forum, dimension=dimension, value=value
+        )
+        target.minimum = minimum
+        target.unit = unit
+        target.full_clean()
+        target.save()
+    return target
+
+
+def seat_target_delete(*, target: SeatTarget) -> None:
+    target.delete()

@@ -1,0 +1,430 @@
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import ListView, TemplateView
+
+from events.models import Forum
+from events.selectors import forums_public
+from forum_portal.ratelimit import ratelimit
+from participants import exports, selectors, services
+from participants.forms import (
+    CheckInForm,
+    ContactForm,
+    FilterForm,
+    RegistrationEditForm,
+    RegistrationForm,
+    SeatTargetForm,
+    WalkInForm,
+)
+from participants.models import Registration, SeatTarget
+
+MANAGE = "participants.manage_registrations"
+CHECK_IN = "participants.check_in_participants"
+RESEND_SESSION_KEY = "participants_resend"
+
+
+def _requires(perm):
+    """Like PermissionRequiredMixin for function views: log in first, then 403 without the permission."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not request.user.has_perm(perm):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _public_forum(slug):
+    try:
+        return forums_public().get(slug=slug)
+    except Forum.DoesNotExist:
+        raise Http404 from None
+
+
+# Public registration ------------------------------------------------------------------------------
+
+
+@ratelimit(scope="registration", limit=20, period=600)
+def register(request, slug):
+    """Show and handle the public registration form of a forum."""
+    forum = _public_forum(slug)
+    closed = selectors.registration_closed_reason(forum=forum)
+    form = RegistrationForm(request.POST or None, forum=forum)
+    if request.method == "POST" and not closed and form.is_valid():
+        try:
+            registration = form.save()
+        except services.DuplicateRegistrationError as error:
+            request.session[RESEND_SESSION_KEY] = error.registration.pk
+            return render(request, "participants/already_registered.html", {"forum": forum}, status=409)
+        except services.RegistrationClosedError as error:
+            closed = error.messages[0]
+        else:
+            token = services.registration_token(registration=registration)
+            return redirect("participants:confirmation", token=token)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "participants/register.html", {"forum": forum, "form": form, "closed": closed}, status=status
+    )
+
+
+@require_POST
+@ratelimit(scope="registration-resend", limit=5, period=600)
+def confirmation_resend(request, slug):
+    """Send the confirmation again to the contact already registered (the asker learns nothing new)."""
+    forum = _public_forum(slug)
+    registration = Registration.objects.filter(forum=forum, pk=request.session.get(RESEND_SESSION_KEY) or 0).first()
+    sent = registration is not None and services.registration_confirmation_resend(registration=registration)
+    return render(request, "participants/already_registered.html", {"forum": forum, "resent": sent, "asked": True})
+
+
+def _from_token(request, token):
+    """Return (registration, None), or (None, response) for an expired link; 404 for a forged one."""
+    try:
+        return services.registration_from_token(token=token), None
+    except Registration.DoesNotExist:
+        raise Http404 from None
+    except services.LinkExpiredError:
+        return None, render(request, "participants/link_expired.html", status=410)
+
+
+def confirmation(request, token):
+    """Show a registration: code, QR code, forum date and venue, calendar file, self-service links."""
+    registration, expired = _from_token(request, token)
+    if expired:
+        return expired
+    context = {
+        "registration": registration,
+        "forum": registration.forum,
+        "token": token,
+        "qr_data_uri": exports.qr_svg_data_uri(registration.code),
+        "position": selectors.registration_waiting_position(registration=registration),
+        "telegram_link": _telegram_link_available(),
+    }
+    return render(request, "participants/confirmation.html", context)
+
+
+def _telegram_link_available() -> bool:
+    """Return whether the notifications app provides its Telegram link partial (it is optional here)."""
+    try:
+        get_template("notifications/_telegram_link.html")
+    except TemplateDoesNotExist:
+        return False
+    return True
+
+
+class SelfServiceView(TemplateView):
+    """Let a participant change how to reach them, or cancel, through the signed link."""
+
+    template_name = "participants/self_service.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.registration, expired = _from_token(request, kwargs["token"])
+        return expired or super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, token):
+        form = ContactForm(instance=self.registration)
+        return self.render_to_response({"registration": self.registration, "form": form, "token": token})
+
+    def post(self, request, token):
+        form = ContactForm(request.POST, instance=self.registration)
+        if self.registration.status != Registration.Status.CANCELLED and form.is_valid():
+            try:
+                form.save()
+            except ValidationError as error:
+                form.add_error(None, _("This phone number or email is already registered for this forum."))
+                if not isinstance(error, services.DuplicateRegistrationError):
+                    form.add_error(None, error)
+            else:
+                messages.success(request, _("Your contact details were saved."))
+                return redirect("participants:manage", token=token)
+        context = {"registration": self.registration, "form": form, "token": token}
+        return self.render_to_response(context, status=400)
+
+
+@require_POST
+def self_cancel(request, token):
+    registration, expired = _from_token(request, token)
+    if expired:
+        return expired
+    services.registration_cancel(registration=registration)
+    messages.success(request, _("Your registration is cancelled. Thank you for letting us know."))
+    return redirect("participants:confirmation", token=token)
+
+
+def calendar_file(request, token):
+    registration, expired = _from_token(request, token)
+    if expired:
+        return expired
+    response = HttpResponse(exports.registration_ics(registration=registration), content_type="text/calendar")
+    response["Content-Disposition"] = f'attachment; filename="{registration.forum.slug}.ics"'
+    return response
+
+
+# Organizer pages --------------------------------------------------------------------------------
+
+
+class ForumMixin:
+    def dispatch(self, request, *args, **kwargs):
+        self.forum = get_object_or_404(Forum.objects.select_related("host_province"), slug=kwargs["slug"])
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ManageListView(PermissionRequiredMixin, ForumMixin, ListView):
+    permission_required = MANAGE
+    template_name = "participants/manage_list.html"
+    context_object_name = "registrations"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.filter_form = FilterForm(self.request.GET or None)
+        return selectors.registrations_for_manage(forum=self.forum, filters=self.filter_form.filters())
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(
+            forum=self.forum,
+            filter_form=self.filter_form,
+            totals=selectors.registration_totals(queryset=self.object_list),
+            seats=selectors.forum_seat_counts(forum=self.forum),
+            query_string=query.urlencode(),
+            **kwargs,
+        )
+
+
+def _filtered(request, slug):
+    forum = get_object_or_404(Forum, slug=slug)
+    return forum, selectors.registrations_for_manage(forum=forum, filters=FilterForm(request.GET or None).filters())
+
+
+@_requires(MANAGE)
+def export_csv(request, slug):
+    forum, registrations = _filtered(request, slug)
+    response = StreamingHttpResponse(exports.registrations_csv(registrations), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{forum.slug}-participants.csv"'
+    return response
+
+
+@_requires(MANAGE)
+def export_xlsx(request, slug):
+    forum, registrations = _filtered(request, slug)
+    response = HttpResponse(
+        exports.registrations_xlsx(registrations),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{forum.slug}-participants.xlsx"'
+    return response
+
+
+@_requires(MANAGE)
+def sign_in_sheet_pdf(request, slug):
+    forum, registrations = _filtered(request, slug)
+    pdf = exports.sign_in_sheet_pdf(forum=forum, registrations=registrations.order_by("full_name", "pk"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{forum.slug}-sign-in-sheet.pdf"'
+    return response
+
+
+@_requires(MANAGE)
+def badges_pdf(request, slug):
+    forum, registrations = _filtered(request, slug)
+    pdf = exports.badges_pdf(forum=forum, registrations=registrations.exclude(status=Registration.Status.CANCELLED))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{forum.slug}-badges.pdf"'
+    return response
+
+
+class RegistrationEditView(PermissionRequiredMixin, ForumMixin, TemplateView):
+    permission_required = MANAGE
+    template_name = "participants/manage_edit.html"
+
+    def get_registration(self):
+        return get_object_or_404(Registration, forum=self.forum, pk=self.kwargs["pk"])
+
+    def get(self, request, slug, pk):
+        registration = self.get_registration()
+        form = RegistrationEditForm(instance=registration)
+        return self.render_to_response({"forum": self.forum, "registration": registration, "form": form})
+
+    def post(self, request, slug, pk):
+        registration = self.get_registration()
+        form = RegistrationEditForm(request.POST, instance=registration)
+        if form.is_valid():
+            try:
+                form.save()
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, _("The registration of %(name)s was saved.") % {"name": registration.full_name}
+                )
+                return redirect("participants:manage_list", slug=slug)
+        context = {"forum": self.forum, "registration": registration, "form": form}
+        return self.render_to_response(context, status=400)
+
+
+@require_POST
+@_requires(MANAGE)
+def manage_cancel(request, slug, pk):
+    registration = get_object_or_404(Registration, forum__slug=slug, pk=pk)
+    promoted = services.registration_cancel(registration=registration)
+    messages.success(request, _("The registration of %(name)s is cancelled.") % {"name": registration.full_name})
+    if promoted:
+        messages.info(request, _("%(name)s moved from the waiting list to a seat.") % {"name": promoted.full_name})
+    return redirect(request.POST.get("next") or reverse("participants:manage_list", kwargs={"slug": slug}))
+
+
+@require_POST
+@_requires(MANAGE)
+def manage_promote(request, slug, pk):
+    registration = get_object_or_404(Registration, forum__slug=slug, pk=pk)
+    try:
+        services.registration_promote(registration=registration)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("%(name)s now has a seat.") % {"name": registration.full_name})
+    return redirect("participants:manage_list", slug=slug)
+
+
+class TargetsView(PermissionRequiredMixin, ForumMixin, TemplateView):
+    permission_required = MANAGE
+    template_name = "participants/targets.html"
+
+    def _render(self, form, status=200):
+        context = {
+            "forum": self.forum,
+            "form": form,
+            "rows": selectors.seat_target_progress(forum=self.forum),
+            "seats": selectors.forum_seat_counts(forum=self.forum),
+        }
+        return self.render_to_response(context, status=status)
+
+    def get(self, request, slug):
+        return self._render(SeatTargetForm(forum=self.forum))
+
+    def post(self, request, slug):
+        form = SeatTargetForm(request.POST, forum=self.forum)
+        if form.is_valid():
+            try:
+                form.save()
+            except ValidationError:
+                return self._render(form, status=400)
+            messages.success(request, _("The target was saved."))
+            return redirect("participants:targets", slug=slug)
+        return self._render(form, status=400)
+
+
+@require_POST
+@_requires(MANAGE)
+def target_delete(request, slug, pk):
+    services.seat_target_delete(target=get_object_or_404(SeatTarget, forum__slug=slug, pk=pk))
+    messages.success(request, _("The target was removed."))
+    return redirect("participants:targets", slug=slug)
+
+
+class WalkInView(PermissionRequiredMixin, ForumMixin, TemplateView):
+    """Register a person who arrives at the door; they are checked in at once."""
+
+    permission_required = CHECK_IN
+    template_name = "participants/walk_in.html"
+
+    def get(self, request, slug):
+        return self.render_to_response({"forum": self.forum, "form": WalkInForm(forum=self.forum)})
+
+    def post(self, request, slug):
+        form = WalkInForm(request.POST, forum=self.forum)
+        if form.is_valid():
+            try:
+                registration = form.save(walk_in=True, by=request.user)
+            except services.DuplicateRegistrationError:
+                form.add_error("phone", _("This person is already registered: search for them on the check-in page."))
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s is registered and checked in. Code: %(code)s")
+                    % {"name": registration.full_name, "code": registration.code_display},
+                )
+                return redirect("participants:check_in", slug=slug)
+        return self.render_to_response({"forum": self.forum, "form": form}, status=400)
+
+
+class CheckInView(PermissionRequiredMixin, ForumMixin, TemplateView):
+    """Check participants in: scan a QR code, type a code, or search and tap."""
+
+    permission_required = CHECK_IN
+    template_name = "participants/check_in.html"
+
+    def get(self, request, slug):
+        query = request.GET.get("q", "").strip()[:100]
+        results = (
+            selectors.registrations_for_manage(forum=self.forum, filters={"q": query}).exclude(
+                status=Registration.Status.CANCELLED
+            )[:20]
+            if query
+            else []
+        )
+        return self._render(CheckInForm(), query=query, results=results)
+
+    def _render(self, form, status=200, **extra):
+        context = {"forum": self.forum, "form": form, "seats": selectors.forum_seat_counts(forum=self.forum), **extra}
+        return self.render_to_response(context, status=status)
+
+    def post(self, request, slug):
+        form = CheckInForm(request.POST)
+        wants_json = request.headers.get("Accept", "").startswith("application/json")
+        if not form.is_valid():
+            if wants_json:
+                return JsonResponse({"ok": False, "message": _("Enter a reference code.")}, status=400)
+            return self._render(form, status=400)
+        try:
+            registration, first = services.registration_check_in(
+                forum=self.forum, code=form.cleaned_data["code"], by=request.user
+            )
+        except services.CheckInError as error:
+            if wants_json:
+                return JsonResponse({"ok": False, "message": error.messages[0]}, status=404)
+            form.add_error("code", error)
+            return self._render(form, status=404)
+        text = _check_in_message(registration, first)
+        if wants_json:
+            counts = selectors.forum_seat_counts(forum=self.forum)
+            return JsonResponse({"ok": True, "first": first, "message": text, "counters": counts})
+        (messages.success if first else messages.warning)(request, text)
+        return redirect("participants:check_in", slug=slug)
+
+
+def _check_in_message(registration, first):
+    if first:
+        return _("%(name)s is checked in (%(code)s).") % {
+            "name": registration.full_name,
+            "code": registration.code_display,
+        }
+    return _("%(name)s was already checked in at %(time)s.") % {
+        "name": registration.full_name,
+        "time": formats.time_format(timezone.localtime(registration.checked_in_at), "TIME_FORMAT"),
+    }
+
+
+@_requires(CHECK_IN)
+def check_in_counters(request, slug):
+    """Return the live counters of the check-in page as JSON."""
+    forum = get_object_or_404(Forum, slug=slug)
+    return JsonResponse(selectors.forum_seat_counts(forum=forum))
