@@ -19,6 +19,10 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
+# Forum fields whose change is announced to confirmed participants (notifications.services.forum_changed_notify).
+NOTIFIED_FIELDS = ("venue_name", "venue_address", "starts_at", "ends_at")
+
+
 class ForumTransitionError(ValidationError):
     """The requested lifecycle move is not allowed from the forum's current state."""
 
@@ -42,7 +46,13 @@ def forum_save(*, form, agenda_formset) -> Forum:
     if not forum.slug:
         forum.slug = forum_unique_slug(title=forum.title, exclude_pk=forum.pk)
     forum.full_clean()
+    # What participants were told (venue, time), read before saving, so a change can be announced to them.
+    before = Forum.objects.filter(pk=forum.pk).values(*NOTIFIED_FIELDS).first() if forum.pk else None
     forum.save()
+    if before is not None:
+        from notifications.services import forum_changed_notify
+
+        forum_changed_notify(forum=forum, old=before)
     form.save_m2m()
     agenda_formset.instance = forum
     agenda_formset.save()
@@ -81,8 +91,12 @@ def forum_transition(*, forum: Forum, action: str) -> Forum:
         )
     if action == "publish":
         _check_publishable(forum)
-    forum.status = target
+    previous, forum.status = forum.status, target
     forum.save(update_fields=["status", "updated_at"])
+    if action == "cancel" and previous in (Status.PUBLISHED, Status.CLOSED):
+        from notifications.services import forum_cancelled_notify
+
+        forum_cancelled_notify(forum=forum)
     return forum
 
 

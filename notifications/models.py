@@ -62,6 +62,8 @@ class Message(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     # When a delivery task was last handed to the broker; the sweep re-enqueues rows left queued too long.
     enqueued_at = models.DateTimeField(_("enqueued at"), null=True, blank=True)
+    # The bulk insert that recorded the row: a run enqueues only the rows it inserted itself.
+    batch = models.UUIDField(_("batch"), null=True, blank=True, editable=False, db_index=True)
     # When the current attempt started; a row stuck in "sending" (a worker killed mid-send) is reclaimed.
     sending_since = models.DateTimeField(_("sending since"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

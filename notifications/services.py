@@ -8,6 +8,7 @@ the tasks in `notifications.tasks`.
 import hashlib
 import hmac
 import logging
+import uuid
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -107,15 +108,13 @@ def messages_queue_bulk(*, messages: list[Message]) -> int:
     """
     if not messages:
         return 0
-    stamp = timezone.now()
+    stamp, batch = timezone.now(), uuid.uuid4()
     for message in messages:
-        message.enqueued_at = stamp
+        message.enqueued_at, message.batch = stamp, batch
     with transaction.atomic():
         Message.objects.bulk_create(messages, ignore_conflicts=True, batch_size=1000)
         ids = list(
-            Message.objects.filter(
-                idempotency_key__in=[m.idempotency_key for m in messages], status=Status.QUEUED, enqueued_at=stamp
-            ).values_list("pk", flat=True)
+            Message.objects.filter(batch=batch, status=Status.QUEUED).order_by("pk").values_list("pk", flat=True)
         )
         _enqueue_after_commit(ids)
     return len(ids)
@@ -233,7 +232,7 @@ def _confirmed_registrations(forum: Forum):
             "email",
             "preferred_language",
             "reminder_channel",
-            "forum__pk",
+            "forum__id",
             "forum__title",
             "forum__slug",
             "forum__starts_at",

@@ -1,0 +1,148 @@
+import threading
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.db import connection
+
+from notifications.models import ForumMessageSettings, Message
+from notifications.services import reminder_due_at, reminders_queue
+from participants.models import Registration
+from tests.events.factories import ForumFactory
+from tests.notifications.factories import RegistrationFactory
+
+PP = ZoneInfo("Asia/Phnom_Penh")
+Status = Message.Status
+
+
+def local(*args):
+    return datetime(*args, tzinfo=PP)
+
+
+def _sms_files(settings):
+    folder = Path(settings.NOTIFICATIONS_SMS_FILE_DIR)
+    return sorted(folder.iterdir()) if folder.exists() else []
+
+
+@pytest.fixture
+def forum(db):
+    # 06:30 on 10 March in Phnom Penh is still 9 March in UTC: the reminders follow the local day.
+    return ForumFactory(starts_at=local(2030, 3, 10, 6, 30), ends_at=local(2030, 3, 10, 16, 0))
+
+
+def _run(django_capture_on_commit_callbacks, when):
+    with time_machine.travel(when, tick=False), django_capture_on_commit_callbacks(execute=True):
+        return reminders_queue()
+
+
+def test_reminder_due_at_uses_the_local_forum_day():
+    starts_at = local(2030, 3, 10, 6, 30)
+    assert starts_at.astimezone(ZoneInfo("UTC")).day == 9
+    assert reminder_due_at(starts_at=starts_at, days_before=1, hour=9) == local(2030, 3, 9, 9, 0)
+    assert reminder_due_at(starts_at=starts_at, days_before=7, hour=9) == local(2030, 3, 3, 9, 0)
+
+
+def test_reminders_default_offsets_sent_once_each_at_the_local_hour(
+    forum, django_capture_on_commit_callbacks, settings
+):
+    registrations = RegistrationFactory.create_batch(3, forum=forum)
+    assert _run(django_capture_on_commit_callbacks, local(2030, 3, 3, 8, 59)) == 0
+    assert _run(django_capture_on_commit_callbacks, local(2030, 3, 3, 9, 0)) == 3
+    assert _run(django_capture_on_commit_callbacks, local(2030, 3, 3, 9, 10)) == 0
+    # Late on 8 March (local) the one-day reminder is not due yet, though it is already 9 March in no zone.
+    assert _run(django_capture_on_commit_callbacks, local(2030, 3, 8, 23, 59)) == 0
+    assert _run(django_capture_on_commit_callbacks, local(2030, 3, 9, 9, 0)) == 3
+    assert _run(django_capture_on_commit_callbacks, local(2030, 3, 9, 18, 0)) == 0
+    keys = sorted(Message.objects.values_list("idempotency_key", flat=True))
+    assert keys == sorted(f"reminder:{r.pk}:{d}" for r in registrations for d in (7, 1))
+    assert set(Message.objects.values_list("status", flat=True)) == {Status.SENT}
+    assert len(_sms_files(settings)) == 6
+
+
+def test_reminders_catch_up_after_downtime_with_the_latest_offset_only(forum, django_capture_on_commit_callbacks):
+    registration = RegistrationFactory(forum=forum)
+    assert _run(django_capture_on_commit_callbacks, local(2030, 3, 9, 15, 0)) == 1
+    message = Message.objects.get()
+    assert message.idempotency_key == f"reminder:{registration.pk}:1"
+    assert message.context["days_before"] == 1
+
+
+def test_reminders_never_for_a_started_forum_or_a_cancelled_registration(forum, django_capture_on_commit_callbacks):
+    RegistrationFactory(forum=forum, status=Registration.Status.CANCELLED)
+    RegistrationFactory(forum=forum, status=Registration.Status.WAITING)
+    assert _run(django_capture_on_commit_callbacks, local(2030, 3, 9, 9, 0)) == 0
+    RegistrationFactory(forum=forum)
+    assert _run(django_capture_on_commit_callbacks, local(2030, 3, 10, 6, 30)) == 0
+    assert Message.objects.count() == 0
+
+
+def test_reminder_dropped_when_registration_cancelled_before_delivery(forum, settings):
+    from notifications.delivery import deliver
+
+    registration = RegistrationFactory(forum=forum)
+    with time_machine.travel(local(2030, 3, 9, 9, 0), tick=False):
+        reminders_queue()  # no on_commit execution: the message stays queued
+        Registration.objects.filter(pk=registration.pk).update(status=Registration.Status.CANCELLED)
+        message = Message.objects.get()
+        deliver(message_id=message.pk)
+    message.refresh_from_db()
+    assert message.status == Status.DROPPED
+    assert _sms_files(settings) == []
+
+
+def test_reminders_follow_the_forums_own_offsets_and_hour(forum, django_capture_on_commit_callbacks):
+    ForumMessageSettings.objects.create(forum=forum, reminder_offsets_days=[3], reminder_hour=17)
+    RegistrationFactory(forum=forum)
+    assert _run(django_capture_on_commit_callbacks, local(2030, 3, 7, 16, 59)) == 0
+    assert _run(django_capture_on_commit_callbacks, local(2030, 3, 7, 17, 0)) == 1
+    assert _run(django_capture_on_commit_callbacks, local(2030, 3, 9, 12, 0)) == 0
+    assert Message.objects.get().idempotency_key.endswith(":3")
+
+
+def test_reminder_rendered_in_each_participants_language(forum, django_capture_on_commit_callbacks, settings):
+    RegistrationFactory(forum=forum, preferred_language="km", full_name="Sokha")
+    RegistrationFactory(forum=forum, preferred_language="en", full_name="Dara")
+    _run(django_capture_on_commit_callbacks, local(2030, 3, 9, 9, 0))
+    bodies = dict(Message.objects.values_list("recipient_name", "body"))
+    assert bodies["Sokha"].startswith("រំលឹក៖ Regional Forum")
+    assert "គឺថ្ងៃស្អែក។" in bodies["Sokha"]
+    assert bodies["Dara"].startswith("Reminder: Regional Forum")
+    assert "10 March 2030, 06:30" in bodies["Dara"]
+    assert "That is tomorrow." in bodies["Dara"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_beats_at_once_send_each_reminder_once(settings):
+    forum = ForumFactory(starts_at=local(2030, 3, 10, 6, 30), ends_at=local(2030, 3, 10, 16, 0))
+    RegistrationFactory.create_batch(20, forum=forum)
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def beat():
+        try:
+            with time_machine.travel(local(2030, 3, 9, 9, 0), tick=False):
+                barrier.wait()
+                results.append(reminders_queue())
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=beat) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sum(results) == 20
+    assert Message.objects.count() == 20
+    assert Message.objects.filter(status=Status.SENT).count() == 20
+    assert len(_sms_files(settings)) == 20
+
+
+def test_reminders_queue_runs_a_fixed_number_of_queries(forum, django_assert_max_num_queries):
+    RegistrationFactory.create_batch(30, forum=forum)
+    with time_machine.travel(local(2030, 3, 9, 9, 0), tick=False), django_assert_max_num_queries(8):
+        assert reminders_queue() == 30
