@@ -83,7 +83,7 @@ lint: $(VENV)/.installed
 
 .PHONY: messages
 messages: $(VENV)/.installed
-	$(PY) manage.py makemessages -l km --ignore=.venv --ignore=node_modules --ignore=var
+	$(PY) manage.py makemessages -l km --no-obsolete --ignore=.venv --ignore=node_modules --ignore=var --ignore=static/vendor --ignore=bench --ignore=tests
 
 .PHONY: compilemessages
 compilemessages: $(VENV)/.installed
