@@ -152,10 +152,14 @@ def registration_ics(*, registration: Registration) -> bytes:
 
 def _pdf(template: str, context: dict) -> bytes:
     from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
 
     html = render_to_string(template, context)
-    stylesheet = CSS(filename=str(PRINT_CSS))
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[stylesheet])
+    # The font configuration makes the stylesheet's @font-face rules (the vendored woff2 files) usable.
+    fonts = FontConfiguration()
+    stylesheet = CSS(filename=str(PRINT_CSS), font_config=fonts)
+    document = HTML(string=html, base_url=str(settings.BASE_DIR))
+    return document.write_pdf(stylesheets=[stylesheet], font_config=fonts)
 
 
 def sign_in_sheet_pdf(*, forum, registrations: QuerySet[Registration]) -> bytes:

@@ -260,6 +260,8 @@ class FilterForm(forms.Form):
 
     def filters(self) -> dict:
         """Return the valid filters only: a tampered URL narrows nothing instead of failing."""
+        if not self.is_bound:
+            return {}
         if self.is_valid():
             return {key: value for key, value in self.cleaned_data.items() if value}
         return {key: value for key, value in self.cleaned_data.items() if value and key not in self.errors}
