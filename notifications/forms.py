@@ -66,13 +66,11 @@ class ReminderSettingsForm(forms.Form):
     def __init__(self, *args, forum, **kwargs):
         self.forum = forum
         current: ForumMessageSettings = services.forum_message_settings(forum=forum)
-        kwargs.setdefault(
-            "initial",
-            {
-                "reminder_offsets_days": ", ".join(str(d) for d in current.reminder_offsets_days),
-                "reminder_hour": current.reminder_hour,
-            },
-        )
+        kwargs["initial"] = {
+            "reminder_offsets_days": ", ".join(str(d) for d in current.reminder_offsets_days),
+            "reminder_hour": current.reminder_hour,
+            **(kwargs.get("initial") or {}),
+        }
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False

@@ -1,0 +1,162 @@
+"""The real broker: Redis down while a participant registers, and a real Celery worker delivering."""
+
+import os
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings as django_settings
+from django.db import connection
+
+from events.models import Province
+from forum_portal.celery import app as celery_app
+from notifications.models import Message
+from notifications.services import message_sweep
+from participants.models import Registration
+from participants.services import registration_create
+from tests.events.factories import ForumFactory
+
+CLOSED_PORT_BROKER = "redis://127.0.0.1:6390/0"
+Status = Message.Status
+pytestmark = pytest.mark.skipif(not django_settings.REDIS_URL, reason="needs REDIS_URL (make test sets it)")
+
+
+def _reset_producer_pool():
+    # The next publish builds a producer pool for the current broker URL (kombu keeps one per URL).
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@contextmanager
+def broker(url):
+    """Point the app's producer at another broker URL, then back."""
+    previous = celery_app.conf.broker_url
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.broker_url = url
+    _reset_producer_pool()
+    try:
+        yield
+    finally:
+        celery_app.conf.broker_url = previous
+        _reset_producer_pool()
+
+
+def _register(forum, phone="+85512345678"):
+    return registration_create(
+        forum=forum,
+        data={
+            "full_name": "Sophea Kim",
+            "gender": Registration.Gender.WOMAN,
+            "age_group": Registration.AgeGroup.FROM_25,
+            "role": Registration.Role.WORKERS_REP,
+            "sector": Registration.Sector.GARMENT,
+            "province": Province.objects.get(name_en="Svay Rieng"),
+            "phone": phone,
+            "email": "",
+            "preferred_language": "km",
+            "reminder_channel": "sms",
+        },
+    )
+
+
+def _wait_for(predicate, timeout=45.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.fixture
+def celery_queue_empty():
+    client = redis.Redis.from_url(django_settings.REDIS_URL)
+    client.delete("celery", "unacked", "unacked_index")
+    yield client
+    client.delete("celery", "unacked", "unacked_index")
+
+
+@pytest.fixture
+def worker(tmp_path, celery_queue_empty):
+    """A real `celery worker` on the test database and the test Redis, delivering SMS to files."""
+    env = os.environ | {
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}",
+        "REDIS_URL": django_settings.REDIS_URL,
+        "SMS_BACKEND": "file",
+        "SMS_FILE_DIR": str(tmp_path / "worker-sms"),
+        "CONN_MAX_AGE": "0",
+    }
+    log = (tmp_path / "worker.log").open("w")
+    process = subprocess.Popen(  # noqa: S603 - fixed arguments
+        [
+            str(Path(sys.executable).with_name("celery")),
+            "-A",
+            "forum_portal",
+            "worker",
+            "--pool=solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=INFO",
+        ],
+        cwd=django_settings.BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    yield tmp_path / "worker-sms"
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    log.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_redis_down_registration_succeeds_and_message_stays_queued(settings):
+    forum = ForumFactory()
+    with broker(CLOSED_PORT_BROKER):
+        registration = _register(forum)
+    assert Registration.objects.get(pk=registration.pk).status == Registration.Status.CONFIRMED
+    message = Message.objects.get(purpose="registration_confirmed")
+    assert (message.status, message.attempts, message.enqueued_at) == (Status.QUEUED, 0, None)
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_real_worker_delivers_message_queued_while_redis_was_down(worker):
+    forum = ForumFactory()
+    with broker(CLOSED_PORT_BROKER):
+        _register(forum)
+    message = Message.objects.get(purpose="registration_confirmed")
+    assert message.status == Status.QUEUED
+
+    with broker(django_settings.CELERY_BROKER_URL):
+        assert message_sweep() == 1
+        assert message_sweep() == 0  # already enqueued: a second beat does not enqueue it again
+        assert _wait_for(lambda: Message.objects.get(pk=message.pk).status == Status.SENT)
+
+    message.refresh_from_db()
+    assert message.attempts == 1
+    files = list(worker.iterdir())
+    assert len(files) == 1
+    assert "សួស្តី Sophea Kim!" in files[0].read_text(encoding="utf-8")
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_real_worker_delivers_message_enqueued_after_commit(worker):
+    forum = ForumFactory()
+    with broker(django_settings.CELERY_BROKER_URL):
+        registration = _register(forum, phone="+85598765432")
+        message = Message.objects.get(purpose="registration_confirmed")
+        assert message.enqueued_at is not None
+        assert _wait_for(lambda: Message.objects.get(pk=message.pk).status == Status.SENT)
+    [sms] = list(worker.iterdir())
+    assert sms.read_text(encoding="utf-8").startswith(f"To: {registration.phone}\n")

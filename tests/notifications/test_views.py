@@ -1,0 +1,149 @@
+import pytest
+from django.urls import reverse
+
+from notifications.models import ForumMessageSettings, Message
+from tests.events.factories import ForumFactory
+from tests.notifications.factories import MessageFactory, RegistrationFactory
+
+pytestmark = pytest.mark.django_db
+Status = Message.Status
+
+
+def _log_url(forum, **query):
+    url = reverse("notifications:message_log", kwargs={"slug": forum.slug})
+    return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+def test_message_log_needs_login(client):
+    forum = ForumFactory()
+    response = client.get(_log_url(forum))
+    assert response.status_code == 302
+    assert "/accounts/login/" in response.url
+
+
+def test_message_log_refused_to_staff_without_the_permission(staff_client):
+    assert staff_client.get(_log_url(ForumFactory())).status_code == 403
+
+
+def test_message_log_unknown_forum_is_404(organizer_client):
+    assert organizer_client.get("/en/manage/forums/no-such-forum/messages/").status_code == 404
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_message_log_runs_a_fixed_number_of_queries(organizer_client, django_assert_num_queries, count):
+    forum = ForumFactory()
+    MessageFactory.create_batch(count, forum=forum)
+    MessageFactory(forum=ForumFactory())  # another forum's message is not listed
+    organizer_client.get(_log_url(forum))  # warm the session and permission caches
+    with django_assert_num_queries(8):
+        response = organizer_client.get(_log_url(forum))
+    assert len(response.context["outbox_messages"]) == count
+    assert response.context["counts"]["queued"] == count
+
+
+def test_message_log_filters_by_status_and_shows_the_error(organizer_client):
+    forum = ForumFactory()
+    MessageFactory(forum=forum, status=Status.SENT)
+    failed = MessageFactory(forum=forum, status=Status.FAILED, last_error="HTTP 500", attempts=5)
+    response = organizer_client.get(_log_url(forum, status="failed"))
+    assert [m.pk for m in response.context["outbox_messages"]] == [failed.pk]
+    assert "HTTP 500" in response.text
+    assert reverse("notifications:message_resend", kwargs={"slug": forum.slug, "pk": failed.pk}) in response.text
+    # An unknown status filter lists everything rather than failing.
+    assert len(organizer_client.get(_log_url(forum, status="bogus")).context["outbox_messages"]) == 2
+
+
+def test_resend_failed_message_queues_and_delivers_it(organizer_client, django_capture_on_commit_callbacks):
+    forum = ForumFactory()
+    failed = MessageFactory(forum=forum, status=Status.FAILED, last_error="HTTP 500", attempts=5)
+    url = reverse("notifications:message_resend", kwargs={"slug": forum.slug, "pk": failed.pk})
+    assert organizer_client.get(url).status_code == 405
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organizer_client.post(url)
+    assert response.status_code == 302
+    failed.refresh_from_db()
+    assert (failed.status, failed.attempts) == (Status.SENT, 1)
+
+
+def test_resend_message_of_another_forum_is_404(organizer_client):
+    forum = ForumFactory()
+    other = MessageFactory(forum=ForumFactory(), status=Status.FAILED)
+    url = reverse("notifications:message_resend", kwargs={"slug": forum.slug, "pk": other.pk})
+    assert organizer_client.post(url).status_code == 404
+
+
+def test_resend_sent_message_is_refused_with_a_message(organizer_client):
+    forum = ForumFactory()
+    sent = MessageFactory(forum=forum, status=Status.SENT)
+    url = reverse("notifications:message_resend", kwargs={"slug": forum.slug, "pk": sent.pk})
+    response = organizer_client.post(url, follow=True)
+    assert "Only a message that failed can be sent again." in response.text
+    sent.refresh_from_db()
+    assert sent.status == Status.SENT
+
+
+def test_announcement_queued_to_confirmed_participants(organizer_client, django_capture_on_commit_callbacks):
+    forum = ForumFactory()
+    RegistrationFactory.create_batch(3, forum=forum)
+    url = reverse("notifications:announcement", kwargs={"slug": forum.slug})
+    assert organizer_client.get(url).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organizer_client.post(
+            url, {"subject": "Bus", "text_km": "ឡានក្រុងចេញម៉ោង ៦", "text_en": ""}, follow=True
+        )
+    assert "The announcement was queued to 3 participants." in response.text
+    assert Message.objects.count() == 3
+    assert list(Message.objects.order_by().values_list("purpose", "body", "status").distinct()) == [
+        ("announcement", "ឡានក្រុងចេញម៉ោង ៦", Status.SENT)
+    ]
+
+
+def test_announcement_without_text_is_refused_and_saves_nothing(organizer_client):
+    forum = ForumFactory()
+    RegistrationFactory(forum=forum)
+    url = reverse("notifications:announcement", kwargs={"slug": forum.slug})
+    response = organizer_client.post(url, {"subject": "Bus", "text_km": " ", "text_en": ""})
+    assert response.status_code == 400
+    assert "Write the message in Khmer, in English, or both." in response.text
+    assert Message.objects.count() == 0
+
+
+def test_announcement_refused_to_staff(staff_client):
+    forum = ForumFactory()
+    url = reverse("notifications:announcement", kwargs={"slug": forum.slug})
+    assert staff_client.post(url, {"subject": "x", "text_en": "y"}).status_code == 403
+    assert Message.objects.count() == 0
+
+
+def test_reminder_settings_saved(organizer_client):
+    forum = ForumFactory()
+    url = reverse("notifications:settings", kwargs={"slug": forum.slug})
+    assert organizer_client.get(url).context["form"].initial == {"reminder_offsets_days": "7, 1", "reminder_hour": 9}
+    response = organizer_client.post(url, {"reminder_offsets_days": "1, 3, 3", "reminder_hour": "17"})
+    assert response.status_code == 302
+    saved = ForumMessageSettings.objects.get(forum=forum)
+    assert (saved.reminder_offsets_days, saved.reminder_hour) == ([3, 1], 17)
+
+
+@pytest.mark.parametrize(
+    ("offsets", "hour", "error"),
+    [
+        ("seven", "9", "Use whole numbers of days"),
+        ("90", "9", "at most 60 days"),
+        ("1,2,3,4,5,6", "9", "at most 5 reminders"),
+        ("7", "3", "Select a valid choice."),
+    ],
+)
+def test_reminder_settings_bad_input_shows_an_error_and_saves_nothing(organizer_client, offsets, hour, error):
+    forum = ForumFactory()
+    url = reverse("notifications:settings", kwargs={"slug": forum.slug})
+    response = organizer_client.post(url, {"reminder_offsets_days": offsets, "reminder_hour": hour})
+    assert response.status_code == 400
+    assert error in response.text
+    assert not ForumMessageSettings.objects.exists()
+
+
+def test_forum_pages_link_to_the_message_log(organizer_client):
+    forum = ForumFactory()
+    response = organizer_client.get(reverse("events:manage_forum_edit", kwargs={"slug": forum.slug}))
+    assert f'href="{_log_url(forum)}"' in response.text
