@@ -1,3 +1,4 @@
+import os
 import secrets
 
 from django.conf import settings
@@ -13,9 +14,25 @@ from django.utils.translation import pgettext_lazy
 from feedback.tracking import tracking_code_display
 
 
+class PrivateStorage(FileSystemStorage):
+    """Files under settings.PRIVATE_MEDIA_ROOT (read at each use), outside every public path, with no URL."""
+
+    @property
+    def base_location(self):
+        return settings.PRIVATE_MEDIA_ROOT
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self):
+        return None
+
+
 def private_storage() -> FileSystemStorage:
-    """Return the storage for attachments: outside every public path, served only by a staff view."""
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+    """Return the storage for attachments, served only by a staff view."""
+    return PrivateStorage()
 
 
 def attachment_path(instance, filename: str) -> str:

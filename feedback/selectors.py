@@ -210,14 +210,16 @@ def accountability_figures(*, concerns: QuerySet[Concern]) -> dict:
     return figures
 
 
-def publishable_responses(*, concerns: QuerySet[Concern], limit: int = 50) -> QuerySet:
+def publishable_responses(*, concerns: QuerySet[Concern], limit: int = 50) -> list[dict]:
     """Return the responses staff marked publishable (never of sensitive concerns): category, date, text only."""
-    return (
+    labels = dict(Concern.Category.choices)
+    rows = (
         concerns.filter(response_publishable=True, sensitive=False, responded_at__isnull=False)
         .exclude(public_response="")
         .order_by("-responded_at")
         .values("category", "public_response", "responded_at")[:limit]
     )
+    return [{**row, "category_label": labels.get(row["category"], row["category"])} for row in rows]
 
 
 def forum_concern_statistics(*, forum) -> dict:

@@ -232,6 +232,10 @@ def concern_transition(
             raise ConcernTransitionError({"closing_reason": _("Choose why the concern is closed.")})
         concern.closing_reason = closing_reason
         concern.closed_at = now
+        # A new closing earns a new "was it resolved?" question; the previous answer stays on the timeline.
+        concern.resolution_check_sent_at = None
+        concern.resolution_answer = ""
+        concern.resolution_comment = ""
         purpose = "concern_closed"
     elif source == Status.CLOSED:
         if not text:
@@ -239,9 +243,6 @@ def concern_transition(
         kind = ConcernEvent.Kind.REOPENED
         concern.closing_reason = ""
         concern.closed_at = None
-        concern.resolution_check_sent_at = None
-        concern.resolution_answer = ""
-        concern.resolution_comment = ""
     concern.status = to_status
     concern.save()
     event = _event(concern=concern, kind=kind, actor=actor, text=text, from_status=source, to_status=to_status)

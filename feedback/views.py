@@ -2,10 +2,10 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -105,7 +105,6 @@ def _accountability(request, *, concerns, title, forum=None, series=None):
             "series": series,
             "figures": selectors.accountability_figures(concerns=concerns),
             "responses": selectors.publishable_responses(concerns=concerns),
-            "categories": dict(Concern.Category.choices),
         },
     )
 
@@ -257,7 +256,12 @@ class ConcernActionView(PermissionRequiredMixin, View):
                 messages.success(request, success)
                 return redirect(concern)
         concern = _concern_or_404(request, code)
-        context = {"concern": concern, "forms": _action_forms(concern, (action, form)), "open_action": action}
+        context = {
+            "concern": concern,
+            "forms": _action_forms(concern, (action, form)),
+            "open_action": action,
+            "action_errors": form.non_field_errors(),
+        }
         return render(request, "feedback/manage/concern_detail.html", context, status=400)
 
 
@@ -282,7 +286,9 @@ class ConcernAttachmentView(PermissionRequiredMixin, View):
         if not concern.attachment:
             raise Http404
         services.concern_personal_data_viewed(concern=concern, actor=request.user, attachment=True)
-        response = FileResponse(concern.attachment.open("rb"), content_type=concern.attachment_type)
+        # Attachments are small (the upload limit), so reading them whole keeps no file handle open.
+        with concern.attachment.open("rb") as attachment:
+            response = HttpResponse(attachment.read(), content_type=concern.attachment_type)
         response["Cache-Control"] = "private, no-store"
         response["Content-Disposition"] = "inline" if concern.attachment_type.startswith("image/") else "attachment"
         return response
@@ -300,6 +306,7 @@ class ForumConcernsView(PermissionRequiredMixin, TemplateView):
 
 
 @require_http_methods(["GET", "POST"])
+@login_required
 @permission_required("feedback.record_concerns", raise_exception=True)
 def forum_concern_record(request, slug):
     """Record concerns raised aloud at a forum, one after another; session and category stay selected."""
