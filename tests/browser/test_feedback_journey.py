@@ -1,0 +1,58 @@
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from feedback.models import Concern
+from tests.accounts.factories import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def _log_in(page, live_server, user):
+    page.goto(f"{live_server.url}/en/accounts/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+
+
+def test_worker_raises_anonymous_concern_and_reads_staff_response(phone_page, page, live_server, nssf_staff):
+    # A worker on a small phone raises a concern anonymously and gets a tracking code.
+    phone_page.goto(f"{live_server.url}/en/concerns/new/")
+    phone_page.get_by_label("What is your concern about?").select_option(label="Maternity allowance")
+    phone_page.get_by_label("Tell us what happened").fill(
+        "I gave birth in March and the maternity allowance has still not been paid."
+    )
+    phone_page.get_by_label("Province where you live or work").select_option(label="Kampong Speu")
+    phone_page.get_by_label("Stay anonymous").check()
+    phone_page.get_by_role("button", name="Send my concern").click()
+    expect(phone_page.get_by_role("heading", name="Your concern was received")).to_be_visible()
+    code = phone_page.get_by_test_id("tracking-code").inner_text().strip()
+    assert re.fullmatch(r"[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}", code)
+    overflow = phone_page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    concern = Concern.objects.get()
+    assert (concern.anonymous, concern.contact_name, concern.contact_phone) == (True, "", "")
+
+    # NSSF staff acknowledge it, review it and write a public response.
+    page.set_default_timeout(15_000)
+    _log_in(page, live_server, nssf_staff)
+    page.goto(f"{live_server.url}/en/manage/concerns/")
+    page.get_by_role("link", name=code).click()
+    expect(page.get_by_test_id("status")).to_have_text("New")
+    page.get_by_role("button", name="Acknowledge").click()
+    expect(page.get_by_test_id("status")).to_have_text("Acknowledged")
+    page.get_by_role("button", name="Start the review").click()
+    expect(page.get_by_test_id("status")).to_have_text("Under review")
+    page.get_by_label("Answer to the submitter").fill("NSSF paid your allowance on 12 May. Check your bank account.")
+    page.get_by_label("Also publish this answer").check()
+    page.get_by_role("button", name="Send the response").click()
+    expect(page.get_by_test_id("status")).to_have_text("Responded")
+    expect(page.get_by_test_id("timeline")).to_contain_text("Public response")
+
+    # The worker enters the code and reads the response.
+    phone_page.goto(f"{live_server.url}/en/concerns/track/")
+    phone_page.get_by_label("Tracking code").fill(code.lower())
+    phone_page.get_by_role("button", name="Show my concern").click()
+    expect(phone_page.get_by_text("NSSF paid your allowance on 12 May. Check your bank account.")).to_be_visible()
+    expect(phone_page.get_by_text("Responded", exact=True)).to_be_visible()
