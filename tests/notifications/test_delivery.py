@@ -217,3 +217,51 @@ def test_resend_refuses_a_sent_message():
     message = MessageFactory(status=Status.SENT)
     with pytest.raises(ValidationError):
         message_resend(message=message)
+
+
+def test_sweep_reclaims_a_message_stuck_in_sending_and_leaves_a_fresh_one(django_capture_on_commit_callbacks, settings):
+    long_ago = timezone.now() - timedelta(seconds=settings.NOTIFICATIONS_SENDING_STALE_SECONDS + 1)
+    stuck = MessageFactory(status=Status.SENDING, attempts=1, sending_since=long_ago)
+    busy = MessageFactory(status=Status.SENDING, attempts=1, sending_since=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        assert message_sweep() == 1
+    stuck.refresh_from_db()
+    busy.refresh_from_db()
+    assert (stuck.status, stuck.attempts) == (Status.SENT, 2)
+    assert busy.status == Status.SENDING
+
+
+def test_sweep_leaves_recently_enqueued_messages_to_their_task(django_capture_on_commit_callbacks, settings):
+    fresh = MessageFactory(enqueued_at=timezone.now())
+    stale = MessageFactory(
+        enqueued_at=timezone.now() - timedelta(seconds=settings.NOTIFICATIONS_SWEEP_AFTER_SECONDS + 1)
+    )
+    never = MessageFactory(enqueued_at=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert message_sweep() == 2
+    statuses = dict(Message.objects.values_list("pk", "status"))
+    assert statuses == {fresh.pk: Status.QUEUED, stale.pk: Status.SENT, never.pk: Status.SENT}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sweep_skips_rows_another_sweep_has_locked():
+    import threading
+
+    from django.db import connection, transaction
+
+    locked, free = MessageFactory(), MessageFactory()
+    seen = []
+
+    def other_sweep():
+        try:
+            seen.append(message_sweep())
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        Message.objects.select_for_update().get(pk=locked.pk)  # a first sweep holds this row
+        thread = threading.Thread(target=other_sweep)
+        thread.start()
+        thread.join()
+    assert seen == [1]
+    assert dict(Message.objects.values_list("pk", "status")) == {locked.pk: Status.QUEUED, free.pk: Status.SENT}

@@ -170,3 +170,25 @@ def test_staff_digest_once_a_day_from_eight_in_phnom_penh(django_capture_on_comm
     assert email.to == ["staff@example.org"]
     assert email.subject.startswith("Concerns today: 1 new,")
     assert "New concerns since yesterday: 1" in email.body
+
+
+def test_demo_seed_is_idempotent():
+    import io
+
+    from notifications import demo
+    from notifications.models import ForumMessageSettings
+
+    upcoming, past = (
+        _published_forum(),
+        ForumFactory(
+            starts_at=datetime(2020, 1, 1, 8, tzinfo=PP),
+            ends_at=datetime(2020, 1, 1, 16, tzinfo=PP),
+            registration_opens_at=datetime(2019, 12, 1, tzinfo=PP),
+            registration_closes_at=datetime(2019, 12, 30, tzinfo=PP),
+        ),
+    )
+    demo.seed(forums=[upcoming, past], options={"participants": 0, "concerns": 0}, stdout=io.StringIO())
+    demo.seed(forums=[upcoming, past], options={"participants": 0, "concerns": 0}, stdout=io.StringIO())
+    assert list(ForumMessageSettings.objects.values_list("forum_id", "reminder_offsets_days")) == [
+        (upcoming.pk, [7, 1])
+    ]

@@ -147,3 +147,17 @@ def test_forum_pages_link_to_the_message_log(organizer_client):
     forum = ForumFactory()
     response = organizer_client.get(reverse("events:manage_forum_edit", kwargs={"slug": forum.slug}))
     assert f'href="{_log_url(forum)}"' in response.text
+
+
+def test_admin_lists_messages_and_resends_failed_ones(admin_client, django_capture_on_commit_callbacks):
+    failed = MessageFactory(status=Status.FAILED, attempts=3)
+    sent = MessageFactory(status=Status.SENT)
+    assert admin_client.get(reverse("admin:notifications_message_changelist")).status_code == 200
+    assert admin_client.get(reverse("admin:notifications_message_change", args=[failed.pk])).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            reverse("admin:notifications_message_changelist"),
+            {"action": "resend", "_selected_action": [failed.pk, sent.pk]},
+        )
+    failed.refresh_from_db()
+    assert (failed.status, failed.attempts) == (Status.SENT, 1)
