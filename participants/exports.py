@@ -114,14 +114,18 @@ def registrations_xlsx(registrations: QuerySet[Registration]) -> bytes:
 
 
 def qr_svg_data_uri(payload: str) -> str:
-    """Return the QR code of `payload` as an SVG data URI (allowed by the CSP as an image)."""
-    return segno.make(payload, error="m").svg_data_uri(scale=6, border=2)
+    """Return the QR code of `payload` as an SVG data URI (allowed by the CSP as an image).
+
+    Always a full QR code: segno would pick a Micro QR for a short code, which most phone and
+    browser scanners (jsQR, BarcodeDetector) cannot read.
+    """
+    return segno.make_qr(payload, error="m").svg_data_uri(scale=6, border=2)
 
 
 def qr_png(payload: str) -> bytes:
     """Return the same QR code as a PNG (for printing and for decoding in tests)."""
     buffer = io.BytesIO()
-    segno.make(payload, error="m").save(buffer, kind="png", scale=6, border=2)
+    segno.make_qr(payload, error="m").save(buffer, kind="png", scale=6, border=2)
     return buffer.getvalue()
 
 

@@ -204,7 +204,7 @@ def test_confirmation_qr_code_decodes_to_the_registration_and_checks_it_in(clien
     svg = urllib.parse.unquote(src.split(",", 1)[1])
     assert svg.startswith("<svg") or svg.startswith("<?xml")
     # The page's SVG is exactly the QR code of this payload; the same payload as PNG decodes back to the code.
-    assert src == segno.make(registration.code, error="m").svg_data_uri(scale=6, border=2)
+    assert src == segno.make_qr(registration.code, error="m").svg_data_uri(scale=6, border=2)
     scanned = _decode_qr_png(exports.qr_png(registration.code))
     assert scanned == registration.code
 
