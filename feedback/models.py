@@ -228,6 +228,7 @@ class Concern(models.Model):
             ("supervise_concerns", _("Can supervise concerns, including sensitive ones")),
         ]
         indexes = [
+            models.Index(fields=["-received_at", "-id"], name="concern_received_idx"),
             models.Index(fields=["status", "received_at"], name="concern_status_idx"),
             models.Index(fields=["forum", "status"], name="concern_forum_idx"),
             models.Index(fields=["resolve_due"], name="concern_resolve_due_idx"),

@@ -115,7 +115,8 @@ def forum_accountability(request, slug):
 
 
 def series_accountability(request, slug):
-    series = get_object_or_404(ForumSeries, slug=slug, forums__status__in=Forum.PUBLIC_STATUSES)
+    public = ForumSeries.objects.filter(forums__status__in=Forum.PUBLIC_STATUSES).distinct()
+    series = get_object_or_404(public, slug=slug)
     concerns = Concern.objects.filter(forum__series=series, forum__status__in=Forum.PUBLIC_STATUSES)
     return _accountability(request, concerns=concerns, title=series.title, series=series)
 

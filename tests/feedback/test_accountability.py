@@ -75,6 +75,7 @@ def test_median_fallback_matches_database(forum, concerns, monkeypatch):
 def test_series_page_aggregates_public_forums(client, forum, concerns):
     draft = ForumFactory(series=forum.series, status=Forum.Status.DRAFT)
     ConcernFactory(forum=draft)
+    ForumFactory(series=forum.series)  # a second public forum in the series
     response = client.get(reverse("feedback:series_accountability", kwargs={"slug": forum.series.slug}))
     assert response.context["figures"]["total"] == 5
     assert "Published answer about maternity." in response.content.decode()
