@@ -296,6 +296,10 @@ NOTIFICATIONS_SWEEP_AFTER_SECONDS = env.int("NOTIFICATIONS_SWEEP_AFTER_SECONDS",
 NOTIFICATIONS_SENDING_STALE_SECONDS = env.int("NOTIFICATIONS_SENDING_STALE_SECONDS", default=900)
 # While the broker is down, fail the enqueue fast (the sweep delivers later) instead of stalling the request.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+# Message tasks go to NOTIFICATIONS_QUEUE ("celery", the default queue, unless set): in production a dedicated
+# worker (`celery -A forum_portal worker -Q messages`) can then deliver while another runs the rest.
+NOTIFICATIONS_QUEUE = env.str("NOTIFICATIONS_QUEUE", default="celery")
+CELERY_TASK_ROUTES = {"notifications.*": {"queue": NOTIFICATIONS_QUEUE}}
 CELERY_BEAT_SCHEDULE["notifications-sweep"] = {"task": "notifications.message_sweep", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["notifications-reminders"] = {"task": "notifications.reminders_queue", "schedule": 600.0}
 CELERY_BEAT_SCHEDULE["notifications-thank-you"] = {"task": "notifications.thank_you_queue", "schedule": 1800.0}

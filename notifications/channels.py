@@ -12,7 +12,6 @@ import sys
 import urllib.error
 import urllib.parse
 import urllib.request
-from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -114,9 +113,9 @@ class FileSmsBackend:
     def send(self, *, to: str, text: str, reference: str) -> None:
         folder = Path(settings.NOTIFICATIONS_SMS_FILE_DIR)
         folder.mkdir(parents=True, exist_ok=True)
-        stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-        path = folder / f"{stamp}-{reference}.txt"
-        path.write_text(f"To: {to}\nSent: {datetime.now().isoformat()}\n\n{text}\n", encoding="utf-8")
+        now = timezone.now()
+        path = folder / f"{now:%Y%m%d-%H%M%S}-{reference}.txt"
+        path.write_text(f"To: {to}\nSent: {now.isoformat()}\n\n{text}\n", encoding="utf-8")
 
 
 class HttpSmsBackend:

@@ -116,7 +116,8 @@ def deliver(*, message_id: int) -> int | None:
             status=Status.QUEUED,
             last_error=reason[:500],
             send_after=now + timedelta(seconds=wait),
-            enqueued_at=now,
+            # The retry task is due then; the sweep steps in only if it has not run some minutes after that.
+            enqueued_at=now + timedelta(seconds=wait),
         )
         return wait
     _finish(message, status=Status.SENT, sent_at=timezone.now())
