@@ -16,6 +16,13 @@ PUBLIC_CHANNELS = [
 ]
 
 
+def _channel_choices(instance) -> list:
+    """Offer SMS and email; keep Telegram for a person who linked it (the notifications app sets it)."""
+    if instance is not None and instance.reminder_channel == Registration.Channel.TELEGRAM:
+        return Registration.Channel.choices
+    return PUBLIC_CHANNELS
+
+
 class _GroupedDistricts(BaseChoiceIterator):
     """Lazy choices: the districts are read when the widget renders, not when the form is defined."""
 
@@ -52,7 +59,7 @@ class _RegistrationFieldsMixin:
         self.fields["phone"].help_text = _("For example 012 345 678 or +855 12 345 678.")
         self.fields["email"].help_text = _("Optional, unless you want your reminders by email.")
         self.fields["nssf_number"].help_text = _("If you have it; it is on your NSSF card.")
-        self.fields["reminder_channel"].choices = PUBLIC_CHANNELS
+        self.fields["reminder_channel"].choices = _channel_choices(getattr(self, "instance", None))
         self.helper = FormHelper()
         self.helper.form_tag = False
 
@@ -215,7 +222,7 @@ class ContactForm(_RegistrationFieldsMixin, forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.fields["phone"].help_text = _("For example 012 345 678 or +855 12 345 678.")
-        self.fields["reminder_channel"].choices = PUBLIC_CHANNELS
+        self.fields["reminder_channel"].choices = _channel_choices(self.instance)
 
     def _post_clean(self):
         pass

@@ -147,10 +147,10 @@ class SelfServiceView(TemplateView):
         if self.registration.status != Registration.Status.CANCELLED and form.is_valid():
             try:
                 form.save()
-            except ValidationError as error:
+            except services.DuplicateRegistrationError:
                 form.add_error(None, _("This phone number or email is already registered for this forum."))
-                if not isinstance(error, services.DuplicateRegistrationError):
-                    form.add_error(None, error)
+            except ValidationError as error:
+                form.add_error(None, error)
             else:
                 messages.success(request, _("Your contact details were saved."))
                 return redirect("participants:manage", token=token)
