@@ -293,13 +293,14 @@ def _target_choices():
 
 
 class SeatTargetForm(forms.Form):
-    group = forms.ChoiceField(label=_("Who"), choices=_target_choices)
+    group = forms.ChoiceField(label=_("Who"))
     minimum = forms.IntegerField(label=_("At least"), min_value=1, max_value=100_000)
     unit = forms.ChoiceField(label=_("Unit"), choices=SeatTarget.Unit.choices)
 
     def __init__(self, *args, forum: Forum, **kwargs):
         super().__init__(*args, **kwargs)
         self.forum = forum
+        self.fields["group"].choices = _target_choices()  # read the provinces once, not on every iteration
         self.helper = FormHelper()
         self.helper.form_tag = False
 

@@ -204,6 +204,7 @@ class ManageListView(PermissionRequiredMixin, ForumMixin, ListView):
             filter_form=self.filter_form,
             totals=selectors.registration_totals(queryset=self.object_list),
             seats=selectors.forum_seat_counts(forum=self.forum),
+            targets=selectors.seat_target_progress(forum=self.forum),
             query_string=query.urlencode(),
             **kwargs,
         )

@@ -36,9 +36,11 @@ def test_seed_demo_adds_realistic_participants_once():
     assert Registration.objects.filter(full_name__regex=r"[\u1780-\u17FF]").exists()  # some names in Khmer script
     covered = set(Forum.objects.get(slug="svay-rieng-2023").covered_provinces.values_list("pk", flat=True))
     assert set(svay_rieng.values_list("province", flat=True)) <= covered
-    assert not Registration.objects.filter(forum__slug__startswith="phnom-penh-national-2").exclude(
-        forum__slug="phnom-penh-national-2023"
-    ).exists()  # drafts get nobody
+    assert (
+        not Registration.objects.filter(forum__slug__startswith="phnom-penh-national-2")
+        .exclude(forum__slug="phnom-penh-national-2023")
+        .exists()
+    )  # drafts get nobody
 
 
 def test_seed_demo_generates_a_large_number_for_benchmarks_and_tops_up():

@@ -396,12 +396,73 @@ def _bulk(forum, count):
 def test_manage_list_runs_constant_queries(organizer_client, django_assert_num_queries, count):
     forum = ForumFactory()
     _bulk(forum, count)
+    services.seat_target_save(forum=forum, dimension="gender", value="woman", minimum=50, unit="percent")
+    services.seat_target_save(forum=forum, dimension="province", value="20", minimum=5, unit="seats")
 
-    # session, user, permissions (2), forum, totals, seat counts, count, provinces (filter), page
-    with django_assert_num_queries(10):
+    # session, user, permissions (2), forum, totals, seat counts, targets (3: targets, figures, provinces),
+    # count, provinces (filter), page
+    with django_assert_num_queries(13):
         response = organizer_client.get(_list_url(forum))
 
     assert len(response.context["registrations"]) == min(count, 50)
+    assert response.context["targets"][0]["confirmed"] == count // 2
+
+
+@pytest.mark.parametrize("count", [1, 60])
+def test_check_in_search_runs_constant_queries(organizer_client, django_assert_num_queries, count):
+    forum = ForumFactory()
+    _bulk(forum, count)
+
+    # session, user, permissions (2), forum, seat counts, results
+    with django_assert_num_queries(7):
+        response = organizer_client.get(reverse("participants:check_in", kwargs={"slug": forum.slug}), {"q": "Person"})
+
+    assert len(response.context["results"]) == min(count, 20)
+
+
+def test_targets_page_runs_constant_queries(organizer_client, django_assert_num_queries):
+    forum = ForumFactory()
+    _bulk(forum, 30)
+    for value in ("woman", "man", "another"):
+        services.seat_target_save(forum=forum, dimension="gender", value=value, minimum=10, unit="seats")
+
+    # session, user, permissions (2), forum, targets, figures, seat counts, provinces (form choices)
+    with django_assert_num_queries(9):
+        response = organizer_client.get(reverse("participants:targets", kwargs={"slug": forum.slug}))
+
+    assert [row["confirmed"] for row in response.context["rows"]] == [0, 15, 15]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["register", "manage_list", "check_in", "walk_in", "targets", "confirmation", "manage", "edit"],
+)
+def test_pages_have_no_inline_script_or_style(client, organizer, name):
+    forum = ForumFactory()
+    registration = RegistrationFactory(forum=forum)
+    client.force_login(organizer)
+    if name in ("confirmation", "manage"):
+        url = _token_url(f"participants:{name}", registration)
+    elif name == "edit":
+        url = reverse("participants:edit", kwargs={"slug": forum.slug, "pk": registration.pk})
+    else:
+        url = reverse(f"participants:{name}", kwargs={"slug": forum.slug})
+
+    html = client.get(url).content.decode()
+
+    assert " style=" not in html
+    assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == []
+    assert "<h1" in html
+
+
+def test_register_page_in_khmer(client):
+    forum = ForumFactory()
+
+    response = client.get(f"/km/forums/{forum.slug}/register/")
+
+    assert response.status_code == 200
+    assert '<html lang="km">' in response.content.decode()
+    assert "ស្វាយរៀង" in response.content.decode()  # province names in Khmer
 
 
 def test_manage_edit_saves_changes_and_refuses_other_forums_registration(organizer_client):
