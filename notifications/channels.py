@@ -57,6 +57,14 @@ class Channel:
         raise NotImplementedError
 
 
+def _api_description(body: bytes) -> str:
+    try:
+        description = json.loads(body).get("description", "")
+    except (ValueError, AttributeError):
+        return ""
+    return f": {description[:200]}" if isinstance(description, str) and description else ""
+
+
 def _post(url: str, *, data: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
     """POST and return (status, body); network failures and 5xx are transient, 4xx permanent."""
     request = urllib.request.Request(url, data=data, headers=headers, method="POST")  # noqa: S310 - URL from settings
@@ -64,10 +72,10 @@ def _post(url: str, *, data: bytes, headers: dict[str, str]) -> tuple[int, bytes
         with urllib.request.urlopen(request, timeout=settings.NOTIFICATIONS_HTTP_TIMEOUT) as response:  # noqa: S310
             return response.status, response.read()
     except urllib.error.HTTPError as error:
-        body = error.read()[:200]
         if error.code >= 500 or error.code == 429:
             raise TransientDeliveryError(f"HTTP {error.code}") from None
-        raise PermanentDeliveryError(f"HTTP {error.code}: {body.decode(errors='replace')}") from None
+        # The body may echo the recipient; keep only the Bot API's description, which names the reason.
+        raise PermanentDeliveryError(f"HTTP {error.code}{_api_description(error.read())}") from None
     except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
         raise TransientDeliveryError(f"connection failed: {error.__class__.__name__}") from None
 

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.template import TemplateSyntaxError
 from django.utils import timezone
 
 from notifications.channels import PermanentDeliveryError, TransientDeliveryError, channel_for
@@ -59,7 +60,14 @@ def message_claim(*, message_id: int) -> Message | None:
         message.sending_since = timezone.now()
         _route(message)
         if not message.body:
-            message.subject, message.body, message.html_body = message_render(message)
+            try:
+                message.subject, message.body, message.html_body = message_render(message)
+            except (TemplateSyntaxError, ValueError, TypeError, KeyError) as error:
+                # A broken template or context will not mend itself: fail now, visibly, rather than retry.
+                logger.exception("message %s could not be rendered", message.pk)
+                message.status, message.last_error = Status.FAILED, f"could not render: {error.__class__.__name__}"
+                message.save(update_fields=["status", "attempts", "last_error", "sending_since"])
+                return None
         message.save(
             update_fields=[
                 "status",
@@ -84,21 +92,15 @@ def deliver(*, message_id: int) -> int | None:
 
     A second call for a message that is sent, failed or being sent by another worker does nothing.
     """
-    try:
-        message = message_claim(message_id=message_id)
-    except Exception as error:
-        logger.exception("message %s could not be prepared", message_id)
-        Message.objects.filter(pk=message_id, status=Status.QUEUED).update(
-            status=Status.FAILED, last_error=f"could not render: {error.__class__.__name__}"[:500]
-        )
-        return None
+    # A database error propagates: the claim is rolled back, the message stays queued for the sweep.
+    message = message_claim(message_id=message_id)
     if message is None:
         return None
     now = timezone.now()
     try:
         channel_for(message.channel).send(message)
     except PermanentDeliveryError as error:
-        logger.warning("message %s (%s) failed permanently: %s", message.pk, message.channel, error)
+        logger.warning("message %s (%s) failed permanently", message.pk, message.channel)
         _finish(message, status=Status.FAILED, last_error=str(error)[:500])
         return None
     except Exception as error:  # noqa: BLE001 - any other failure is retried, bounded by the attempt count

@@ -39,13 +39,12 @@ class AnnouncementForm(forms.Form):
             raise forms.ValidationError(_("Write the message in Khmer, in English, or both."))
         return cleaned
 
-    def save(self, *, by=None) -> int:
+    def save(self) -> int:
         return services.announcement_send(
             forum=self.forum,
             subject=self.cleaned_data["subject"],
             text_km=self.cleaned_data["text_km"],
             text_en=self.cleaned_data["text_en"],
-            by=by,
         )
 
 

@@ -133,7 +133,7 @@ def message_enqueue_failed(*, message_ids: list[int]) -> None:
     Message.objects.filter(pk__in=message_ids, status=Status.QUEUED).update(enqueued_at=None)
 
 
-def message_sweep(*, now: datetime | None = None, limit: int = 1000) -> int:
+def message_sweep(*, now: datetime | None = None, limit: int = 5000) -> int:
     """Re-enqueue messages still queued after `NOTIFICATIONS_SWEEP_AFTER_SECONDS` and due; return how many.
 
     This is what makes a broker outage lose nothing: a message whose enqueue failed, or whose task was lost,
@@ -421,7 +421,7 @@ def forum_cancelled_notify(*, forum: Forum) -> int:
     return messages_queue_bulk(messages=messages)
 
 
-def announcement_send(*, forum: Forum, subject: str, text_km: str, text_en: str, by=None) -> int:
+def announcement_send(*, forum: Forum, subject: str, text_km: str, text_en: str) -> int:
     """Queue one message per confirmed participant, in their language over their channel; return the count.
 
     Bulk: a fixed number of queries whatever the number of participants. Each announcement has its own key

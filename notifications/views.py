@@ -79,7 +79,7 @@ class AnnouncementView(PermissionRequiredMixin, ForumMixin, FormView):
         return super().get_context_data(forum=self.forum, active="messages", **kwargs)
 
     def form_valid(self, form):
-        count = form.save(by=self.request.user)
+        count = form.save()
         messages.success(
             self.request,
             ngettext(

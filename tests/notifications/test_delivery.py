@@ -131,13 +131,14 @@ def test_sms_gateway_always_500_fails_after_last_attempt_and_shows_in_log(sms_ga
     assert "HTTP 500" in response.text
 
 
-def test_sms_gateway_400_fails_without_retry(sms_gateway):
+def test_sms_gateway_400_fails_without_retry_and_keeps_no_echoed_number(sms_gateway):
     sms_gateway.statuses = [400]
+    sms_gateway.json_body = {"error": "invalid number +85512345678"}
     message = MessageFactory()
     message_deliver.delay(message_id=message.pk)
     message.refresh_from_db()
     assert (message.status, message.attempts) == (Status.FAILED, 1)
-    assert message.last_error.startswith("HTTP 400")
+    assert message.last_error == "HTTP 400"
     assert len(sms_gateway.requests) == 1
 
 
@@ -190,6 +191,19 @@ def test_telegram_blocked_by_user_fails_permanently(telegram_api):
     deliver(message_id=message.pk)
     message.refresh_from_db()
     assert (message.status, message.attempts) == (Status.FAILED, 1)
+    assert message.last_error == "HTTP 403: Forbidden: bot was blocked by the user"
+
+
+def test_message_that_cannot_be_rendered_fails_at_once(monkeypatch, settings):
+    def broken(message):
+        raise ValueError("bad context")
+
+    monkeypatch.setattr(delivery, "message_render", broken)
+    message = MessageFactory()
+    assert deliver(message_id=message.pk) is None
+    message.refresh_from_db()
+    assert (message.status, message.attempts, message.last_error) == (Status.FAILED, 1, "could not render: ValueError")
+    assert not Path(settings.NOTIFICATIONS_SMS_FILE_DIR).exists()
 
 
 def test_unexpected_channel_error_is_retried_then_failed(monkeypatch, settings):
