@@ -322,3 +322,8 @@ CELERY_BEAT_SCHEDULE["feedback-resolution-checks"] = {
     "task": "feedback.resolution_checks_queue",
     "schedule": 3600.0,
 }
+
+# Participants: public-form rate limits per client address (attempts, seconds). Registration is generous
+# because many phones share one address behind a mobile carrier's NAT, and a forum's registration rushes.
+PARTICIPANTS_REGISTER_RATE = (env.int("PARTICIPANTS_REGISTER_LIMIT", default=60), 600)
+PARTICIPANTS_RESEND_RATE = (env.int("PARTICIPANTS_RESEND_LIMIT", default=5), 600)

@@ -1,13 +1,12 @@
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -61,7 +60,9 @@ def _public_forum(slug):
 # Public registration ------------------------------------------------------------------------------
 
 
-@ratelimit(scope="registration", limit=20, period=600)
+@ratelimit(
+    scope="registration", limit=settings.PARTICIPANTS_REGISTER_RATE[0], period=settings.PARTICIPANTS_REGISTER_RATE[1]
+)
 def register(request, slug):
     """Show and handle the public registration form of a forum."""
     forum = _public_forum(slug)
@@ -85,7 +86,9 @@ def register(request, slug):
 
 
 @require_POST
-@ratelimit(scope="registration-resend", limit=5, period=600)
+@ratelimit(
+    scope="registration-resend", limit=settings.PARTICIPANTS_RESEND_RATE[0], period=settings.PARTICIPANTS_RESEND_RATE[1]
+)
 def confirmation_resend(request, slug):
     """Send the confirmation again to the contact already registered (the asker learns nothing new)."""
     forum = _public_forum(slug)
@@ -115,18 +118,8 @@ def confirmation(request, token):
         "token": token,
         "qr_data_uri": exports.qr_svg_data_uri(registration.code),
         "position": selectors.registration_waiting_position(registration=registration),
-        "telegram_link": _telegram_link_available(),
     }
     return render(request, "participants/confirmation.html", context)
-
-
-def _telegram_link_available() -> bool:
-    """Return whether the notifications app provides its Telegram link partial (it is optional here)."""
-    try:
-        get_template("notifications/_telegram_link.html")
-    except TemplateDoesNotExist:
-        return False
-    return True
 
 
 class SelfServiceView(TemplateView):

@@ -160,9 +160,9 @@ def test_resend_without_a_duplicate_in_session_sends_nothing(client):
     assert not Message.objects.exists()
 
 
-def test_register_is_rate_limited(client):
+def test_register_is_rate_limited(client, settings):
     forum = ForumFactory()
-    for _attempt in range(20):
+    for _attempt in range(settings.PARTICIPANTS_REGISTER_RATE[0]):
         client.post(_register_url(forum), form_data(phone="1"))
 
     response = client.post(_register_url(forum), form_data())
