@@ -137,3 +137,35 @@ def test_organizer_scans_participant_qr_code_with_the_camera(
         assert registration.checked_in_by == organizer
     finally:
         camera_browser.close()
+
+
+def test_registration_works_without_javascript(browser, live_server):
+    forum = ForumFactory()
+    district = Province.objects.get(name_en="Prey Veng").districts.order_by("name_en").first()
+    context = browser.new_context(viewport={"width": 360, "height": 740}, java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/en/forums/{forum.slug}/register/")
+
+    page.get_by_role("button", name="Register").click()  # empty: the errors come back next to the fields
+    expect(page.locator("#id_full_name ~ .invalid-feedback, #error_1_id_full_name").first).to_be_visible()
+    page.get_by_label("Full name").fill("Chenda Keo")
+    page.get_by_role("radio", name="Woman").check()
+    page.get_by_label("Age group").select_option(label="45 to 54")
+    page.get_by_role("radio", name="Prefer not to say").last.check()
+    page.get_by_label("Role").select_option(label="Community representative")
+    page.get_by_label("Sector").select_option(label="Informal economy")
+    page.get_by_label("Province").select_option(label="Prey Veng")
+    page.get_by_label("District").select_option(value=str(district.pk))
+    page.get_by_label("Mobile phone").fill("+855 12 345 679")
+    page.get_by_label("I agree that my details are stored").check()
+    page.get_by_role("button", name="Register").click()
+
+    expect(page.get_by_role("heading", name="You are registered")).to_be_visible()
+    registration = Registration.objects.get(phone="+85512345679")
+    assert (registration.full_name, registration.district, registration.disability) == (
+        "Chenda Keo",
+        district,
+        "undisclosed",
+    )
+    context.close()
