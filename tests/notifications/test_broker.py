@@ -81,41 +81,54 @@ def celery_queue_empty():
 
 
 @pytest.fixture
-def worker(tmp_path, celery_queue_empty):
-    """A real `celery worker` on the test database and the test Redis, delivering SMS to files."""
-    env = os.environ | {
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}",
-        "REDIS_URL": django_settings.REDIS_URL,
-        "SMS_BACKEND": "file",
-        "SMS_FILE_DIR": str(tmp_path / "worker-sms"),
-        "CONN_MAX_AGE": "0",
-    }
-    log = (tmp_path / "worker.log").open("w")
-    process = subprocess.Popen(  # noqa: S603 - fixed arguments
-        [
-            str(Path(sys.executable).with_name("celery")),
-            "-A",
-            "forum_portal",
-            "worker",
-            "--pool=solo",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel=INFO",
-        ],
-        cwd=django_settings.BASE_DIR,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    yield tmp_path / "worker-sms"
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    log.close()
+def start_worker(tmp_path, celery_queue_empty):
+    """Start a real `celery worker` on the test database and the test Redis (SMS to files unless overridden)."""
+    processes = []
+
+    def start(**extra_env):
+        env = os.environ | {
+            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}",
+            "REDIS_URL": django_settings.REDIS_URL,
+            "SMS_BACKEND": "file",
+            "SMS_FILE_DIR": str(tmp_path / "worker-sms"),
+            "CONN_MAX_AGE": "0",
+            **extra_env,
+        }
+        log = (tmp_path / f"worker-{len(processes)}.log").open("w")
+        process = subprocess.Popen(  # noqa: S603 - fixed arguments
+            [
+                str(Path(sys.executable).with_name("celery")),
+                "-A",
+                "forum_portal",
+                "worker",
+                "--pool=solo",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "--loglevel=INFO",
+            ],
+            cwd=django_settings.BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        processes.append((process, log))
+        return tmp_path / "worker-sms"
+
+    yield start
+    for process, log in processes:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+@pytest.fixture
+def worker(start_worker):
+    return start_worker()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -160,3 +173,22 @@ def test_real_worker_delivers_message_enqueued_after_commit(worker):
         assert _wait_for(lambda: Message.objects.get(pk=message.pk).status == Status.SENT)
     [sms] = list(worker.iterdir())
     assert sms.read_text(encoding="utf-8").startswith(f"To: {registration.phone}\n")
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_real_worker_retries_gateway_500_with_backoff_and_sends_once(start_worker, fake_http):
+    fake_http.statuses = [500, 200]
+    start_worker(
+        SMS_BACKEND="http",
+        SMS_GATEWAY_URL=f"{fake_http.url}/send",
+        NOTIFICATIONS_RETRY_BASE_SECONDS="1",
+    )
+    forum = ForumFactory()
+    with broker(django_settings.CELERY_BROKER_URL):
+        _register(forum, phone="+85511111111")
+        message = Message.objects.get(purpose="registration_confirmed")
+        assert _wait_for(lambda: Message.objects.get(pk=message.pk).status == Status.SENT)
+    message.refresh_from_db()
+    assert (message.attempts, message.last_error) == (2, "HTTP 500")
+    assert len(fake_http.requests) == 2
