@@ -304,10 +304,11 @@ CELERY_BEAT_SCHEDULE["notifications-sweep"] = {"task": "notifications.message_sw
 CELERY_BEAT_SCHEDULE["notifications-reminders"] = {"task": "notifications.reminders_queue", "schedule": 600.0}
 CELERY_BEAT_SCHEDULE["notifications-thank-you"] = {"task": "notifications.thank_you_queue", "schedule": 1800.0}
 CELERY_BEAT_SCHEDULE["notifications-staff-digest"] = {"task": "notifications.staff_digest_queue", "schedule": 1800.0}
-CELERY_BEAT_SCHEDULE["notifications-telegram-updates"] = {
-    "task": "notifications.telegram_updates_poll",
-    "schedule": 30.0,
-}
+if TELEGRAM_BOT_TOKEN:
+    CELERY_BEAT_SCHEDULE["notifications-telegram-updates"] = {
+        "task": "notifications.telegram_updates_poll",
+        "schedule": 30.0,
+    }
 
 # Feedback (concerns): service levels in working days, attachment limits, public-form rate limits.
 FEEDBACK_SLA_ACKNOWLEDGE_DAYS = env.int("FEEDBACK_SLA_ACKNOWLEDGE_DAYS", default=2)
