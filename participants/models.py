@@ -133,6 +133,7 @@ class Registration(models.Model):
         ]
         indexes = [
             models.Index(fields=["forum", "status", "created_at"], name="registration_queue_idx"),
+            models.Index(fields=["forum", "created_at", "id"], name="registration_list_idx"),
             models.Index(fields=["forum", "full_name"], name="registration_name_idx"),
         ]
         constraints = [

@@ -38,7 +38,7 @@ def registration_find_duplicate(
     """Return an active registration for `forum` with the same phone, email or NSSF number, if any."""
     match = Q(phone=phone)
     if email:
-        match |= Q(email__iexact=email)
+        match |= Q(email=email.lower())  # stored lower-cased, so the partial unique index serves this
     if nssf_number:
         match |= Q(nssf_number=nssf_number)
     found = R.objects.filter(match, forum=forum).exclude(status=Status.CANCELLED)

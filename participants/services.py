@@ -230,6 +230,7 @@ def registration_create(*, forum: Forum, data: dict, walk_in: bool = False, by=N
     phone, email or NSSF number is already registered. Queue the confirmation or waiting-list message, and
     the organizers' alerts when the forum fills up or the waiting list passes a threshold.
     """
+    data = {**data, "email": (data.get("email") or "").strip().lower()}
     with transaction.atomic():
         forum = _lock_forum(forum)
         if not walk_in:
@@ -323,6 +324,8 @@ def registration_promote(*, registration: Registration) -> Registration:
 
 def registration_update(*, registration: Registration, data: dict) -> Registration:
     """Change a registration's details; the duplicate rules still hold. Only the fields in `data` change."""
+    if "email" in data:
+        data = {**data, "email": (data["email"] or "").strip().lower()}
     with transaction.atomic():
         forum = _lock_forum(registration.forum)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
