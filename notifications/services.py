@@ -305,6 +305,8 @@ def reminders_queue(*, now: datetime | None = None) -> int:
         )
         if days is None:
             continue
+        # The offset stays due until the forum starts; skip, in one query, whoever already has this reminder.
+        done = _existing_keys(forum=forum, purpose=REMINDER)
         messages = [
             _registration_message(
                 registration=registration,
@@ -313,9 +315,14 @@ def reminders_queue(*, now: datetime | None = None) -> int:
                 extra={"days_before": days},
             )
             for registration in _confirmed_registrations(forum)
+            if f"reminder:{registration.pk}:{days}" not in done
         ]
         created += messages_queue_bulk(messages=messages)
     return created
+
+
+def _existing_keys(*, forum: Forum, purpose: str) -> set[str]:
+    return set(Message.objects.filter(forum=forum, purpose=purpose).values_list("idempotency_key", flat=True))
 
 
 def _configured_offsets() -> list[int]:
@@ -362,6 +369,7 @@ def thank_you_queue(*, now: datetime | None = None) -> int:
             lang: absolute_url("feedback:concern_create", language=lang, query=f"forum={forum.slug}")
             for lang in ("km", "en")
         }
+        done = _existing_keys(forum=forum, purpose=THANK_YOU)
         messages = [
             _registration_message(
                 registration=registration,
@@ -370,6 +378,7 @@ def thank_you_queue(*, now: datetime | None = None) -> int:
                 extra={"concern_url": links.get(registration.preferred_language, links["en"])},
             )
             for registration in _confirmed_registrations(forum)
+            if f"thank_you:{registration.pk}" not in done
         ]
         created += messages_queue_bulk(messages=messages)
     return created
