@@ -12,6 +12,7 @@ import io
 import os
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -57,6 +58,7 @@ def main():
     try:
         from django.contrib.auth.models import Group
 
+        import events.demo
         from accounts.roles import ORGANIZERS
         from events.models import Province
         from participants import services
@@ -64,6 +66,8 @@ def main():
         from participants.models import Registration
         from tests.accounts.factories import UserFactory
 
+        # seed_demo writes demo passwords to var/; the throwaway database must not overwrite them.
+        events.demo.CREDENTIALS_FILE = Path(tempfile.mkdtemp()) / "demo-credentials.json"
         start = time.perf_counter()
         call_command("seed_demo", participants=args.participants, stdout=io.StringIO())
         seeded = time.perf_counter() - start

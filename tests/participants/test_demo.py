@@ -10,6 +10,12 @@ from participants.models import Registration, SeatTarget
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _credentials_elsewhere(monkeypatch, tmp_path):
+    """seed_demo writes demo passwords to var/; keep the developer's file untouched."""
+    monkeypatch.setattr("events.demo.CREDENTIALS_FILE", tmp_path / "demo-credentials.json")
+
+
 def _snapshot():
     return (
         Registration.objects.count(),
