@@ -41,6 +41,7 @@ class Message(models.Model):
         "concern_closed": _("Concern closed"),
         "concern_resolution_check": _("Was the concern resolved?"),
         "staff_digest": _("Daily digest of concerns"),
+        "telegram_linked": _("Telegram linked"),
     }
 
     idempotency_key = models.CharField(_("idempotency key"), max_length=200, unique=True)

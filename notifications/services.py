@@ -531,10 +531,27 @@ def telegram_chat_link(*, token: str, chat_id: str) -> bool:
     prefix, _sep, _mac = token.partition("_")
     if not prefix.startswith("r") or not prefix[1:].isdigit():
         return False
-    registration = Registration.objects.filter(pk=int(prefix[1:])).only("pk", "phone").first()
+    registration = (
+        Registration.objects.filter(pk=int(prefix[1:]))
+        .select_related("forum")
+        .only("pk", "phone", "full_name", "preferred_language", "forum__id", "forum__title")
+        .first()
+    )
     if registration is None or not hmac.compare_digest(token, telegram_start_token(registration=registration)):
         return False
     TelegramChat.objects.update_or_create(phone=registration.phone, defaults={"chat_id": str(chat_id)})
+    # Say in the chat that it worked, in the person's language.
+    message_queue(
+        idempotency_key=f"telegram_linked:{registration.pk}:{chat_id}",
+        purpose="telegram_linked",
+        channel=Message.Channel.TELEGRAM,
+        language=registration.preferred_language,
+        recipient_name=registration.full_name,
+        to_phone=registration.phone,
+        to_telegram_chat=str(chat_id),
+        forum=registration.forum,
+        context={"name": registration.full_name, "forum_title": registration.forum.title},
+    )
     return True
 
 

@@ -40,12 +40,21 @@ def test_start_with_the_deep_link_token_links_the_chat_and_later_messages_go_to_
     assert telegram_updates_poll() == 1
 
     assert TelegramChat.objects.get(phone=registration.phone).chat_id == "4242"
+    welcome = Message.objects.get(purpose="telegram_linked")
+    assert (welcome.to_telegram_chat, welcome.language) == ("4242", "km")
     assert TelegramUpdateOffset.objects.get().offset == 9
     telegram_api.responses["getUpdates"] = {"ok": True, "result": []}
     telegram_updates_poll()
     assert json.loads(telegram_api.requests[-1][2])["offset"] == 9
 
     from notifications.delivery import deliver
+
+    deliver(message_id=welcome.pk)
+    sent = json.loads(telegram_api.requests[-1][2])
+    assert (sent["chat_id"], sent["text"]) == (
+        "4242",
+        f"សួស្តី {registration.full_name}! សាររបស់អ្នកអំពី {registration.forum.title} នឹងមកដល់ទីនេះតាម Telegram។",
+    )
 
     message = MessageFactory(channel=Message.Channel.TELEGRAM, to_phone=registration.phone)
     deliver(message_id=message.pk)
