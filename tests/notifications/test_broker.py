@@ -5,7 +5,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
-from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import redis
@@ -80,6 +80,15 @@ def celery_queue_empty():
     client.delete("celery", "unacked", "unacked_index")
 
 
+def _test_database_url() -> str:
+    """Return a URL for the test database this test runs on (not the one DATABASE_URL names)."""
+    db = connection.settings_dict
+    credentials = quote(db["USER"] or "", safe="")
+    if db["PASSWORD"]:
+        credentials += ":" + quote(db["PASSWORD"], safe="")
+    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
 @pytest.fixture
 def start_worker(tmp_path, celery_queue_empty):
     """Start a real `celery worker` on the test database and the test Redis (SMS to files unless overridden)."""
@@ -87,7 +96,7 @@ def start_worker(tmp_path, celery_queue_empty):
 
     def start(**extra_env):
         env = os.environ | {
-            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}",
+            "DATABASE_URL": _test_database_url(),
             "REDIS_URL": django_settings.REDIS_URL,
             "SMS_BACKEND": "file",
             "SMS_FILE_DIR": str(tmp_path / "worker-sms"),
@@ -95,9 +104,11 @@ def start_worker(tmp_path, celery_queue_empty):
             **extra_env,
         }
         log = (tmp_path / f"worker-{len(processes)}.log").open("w")
-        process = subprocess.Popen(  # noqa: S603 - fixed arguments
+        process = subprocess.Popen(
             [
-                str(Path(sys.executable).with_name("celery")),
+                sys.executable,
+                "-m",
+                "celery",
                 "-A",
                 "forum_portal",
                 "worker",
