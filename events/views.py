@@ -1,3 +1,5 @@
+import copy
+
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
@@ -82,6 +84,8 @@ class ForumEditView(PermissionRequiredMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form, agenda=agenda, forum=self.forum))
 
     def post(self, request, *args, **kwargs):
+        # Validation writes the posted values onto the instance; the page header needs the saved ones.
+        saved = copy.copy(self.forum)
         form = ForumForm(request.POST, instance=self.forum)
         agenda = AgendaItemFormSet(request.POST, instance=self.forum or Forum(), prefix="agenda")
         if form.is_valid() and agenda.is_valid():
@@ -92,7 +96,7 @@ class ForumEditView(PermissionRequiredMixin, TemplateView):
             else:
                 messages.success(request, _("The forum “%(title)s” was saved.") % {"title": forum.title})
                 return redirect("events:manage_forum_edit", slug=forum.slug)
-        return self.render_to_response(self.get_context_data(form=form, agenda=agenda, forum=self.forum), status=400)
+        return self.render_to_response(self.get_context_data(form=form, agenda=agenda, forum=saved), status=400)
 
 
 class ForumTransitionView(PermissionRequiredMixin, View):

@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.utils import translation
 
 from accounts.roles import NSSF_STAFF, NSSF_SUPERVISORS, ORGANIZERS, roles_sync
 from forum_portal.celery import app as celery_app
@@ -13,6 +14,14 @@ def _celery_eager():
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Start every test in English: a request to a /km/ page leaves Khmer active in the thread."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -9,18 +9,7 @@ from tests.events.factories import ForumFactory
 
 pytestmark = pytest.mark.django_db
 
-GARBAGE = [
-    "",
-    "0",
-    "-1",
-    "99999999999999999999",
-    "' OR 1=1 --",
-    "<script>alert(1)</script>",
-    "ក្រសួង" * 50,
-    "x" * 5000,
-    "%00",
-    "../../etc/passwd",
-]
+GARBAGE = ["", "99999999999999999999", "' OR 1=1 --<script>alert(1)</script>", "ក្រសួង" * 50 + "x" * 5000, "%00"]
 SKIP_PREFIXES = ("admin/", "i18n/", "accounts/", "static/")
 
 
@@ -64,7 +53,7 @@ def test_no_url_answers_500_to_garbage(client, request, who):
 
     failures = []
     for route in _project_routes():
-        for value in ("x", "ABC234", "%3Cscript%3E"):
+        for value in ("ABC234", "%3Cscript%3E"):
             path = _fill(route, slug=forum.slug, value=value)
             for query in ({}, {"q": GARBAGE[4], "page": "-1", "status": "nonsense", "forum": "x" * 300}):
                 response = client.get(path, query)

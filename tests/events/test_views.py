@@ -263,3 +263,15 @@ def test_organizer_adds_new_speakers_from_the_agenda_form(organizer_client):
 
     item = AgendaItem.objects.get(title="Opening")
     assert sorted(str(s) for s in item.speakers.all()) == ["Chan Chhorvy Sok, Program Manager, Oxfam", "Dara Meas"]
+
+
+def test_editing_with_an_empty_slug_shows_errors_not_a_crash(organizer_client):
+    forum = ForumFactory(title="Regional Forum in Kratie")
+
+    response = organizer_client.post(reverse("events:manage_forum_edit", kwargs={"slug": forum.slug}), {"slug": ""})
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["title"] == ["This field is required."]
+    assert response.context["forum"].slug == forum.slug
+    forum.refresh_from_db()
+    assert forum.title == "Regional Forum in Kratie"
