@@ -279,3 +279,22 @@ def test_sweep_skips_rows_another_sweep_has_locked():
         thread.join()
     assert seen == [1]
     assert dict(Message.objects.values_list("pk", "status")) == {locked.pk: Status.QUEUED, free.pk: Status.SENT}
+
+
+def test_a_new_channel_is_one_registered_class(monkeypatch):
+    from notifications import channels
+
+    delivered = []
+
+    class PagerChannel(channels.Channel):
+        name = "pager"
+
+        def send(self, message):
+            delivered.append((message.to_phone, message.body))
+
+    monkeypatch.setitem(channels.CHANNELS, "pager", PagerChannel)
+    message = MessageFactory(channel="pager", language="en")
+    deliver(message_id=message.pk)
+    message.refresh_from_db()
+    assert message.status == Status.SENT
+    assert delivered == [("+85512345678", message.body)]
