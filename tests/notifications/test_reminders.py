@@ -147,3 +147,12 @@ def test_reminders_queue_runs_a_fixed_number_of_queries(forum, django_assert_max
     RegistrationFactory.create_batch(30, forum=forum)
     with time_machine.travel(local(2030, 3, 9, 9, 0), tick=False), django_assert_max_num_queries(8):
         assert reminders_queue() == 30
+
+
+def test_no_reminders_for_a_cancelled_forum(forum, django_capture_on_commit_callbacks):
+    from events.models import Forum
+
+    RegistrationFactory(forum=forum)
+    Forum.objects.filter(pk=forum.pk).update(status=Forum.Status.CANCELLED)
+    assert _run(django_capture_on_commit_callbacks, local(2030, 3, 9, 9, 0)) == 0
+    assert Message.objects.count() == 0
