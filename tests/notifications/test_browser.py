@@ -46,7 +46,7 @@ def test_organizer_sends_announcement_on_a_phone_and_sees_it_sent(phone_page, li
     page.get_by_label("Message in Khmer").fill("ឡានក្រុងចេញពីផ្សារ ម៉ោង ៦ ព្រឹក។")
     page.get_by_role("button", name="Queue the announcement").click()
     expect(page.get_by_text("The announcement was queued to 2 participants.")).to_be_visible()
-    rows = page.locator("tbody tr")
+    rows = page.locator("li.list-group-item")
     expect(rows).to_have_count(2)
     expect(rows.first).to_contain_text("Announcement")
     expect(rows.first).to_contain_text("Sent")
