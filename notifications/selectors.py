@@ -4,10 +4,21 @@ from django.db.models import Count, QuerySet
 
 from notifications.models import Message
 
+# Messages to people who raised a concern name them; only those who may see concern contacts see these.
+CONCERN_CONTACT_PERMISSION = "feedback.view_concern_contact"
 
-def forum_messages(*, forum, status: str = "") -> QuerySet[Message]:
-    """Return the forum's messages, newest first, optionally of one status (the log's rows)."""
-    messages = Message.objects.filter(forum=forum).only(
+
+def messages_visible_to(*, user, forum) -> QuerySet[Message]:
+    """Return the forum's messages this user may see: concern messages only with the contact permission."""
+    messages = Message.objects.filter(forum=forum)
+    if not user.has_perm(CONCERN_CONTACT_PERMISSION):
+        messages = messages.exclude(purpose__startswith="concern_")
+    return messages
+
+
+def forum_messages(*, forum, user, status: str = "") -> QuerySet[Message]:
+    """Return the forum's messages the user may see, newest first, optionally of one status (the log's rows)."""
+    messages = messages_visible_to(user=user, forum=forum).only(
         "pk",
         "purpose",
         "channel",
@@ -25,9 +36,9 @@ def forum_messages(*, forum, status: str = "") -> QuerySet[Message]:
     return messages.order_by("-created_at", "-pk")
 
 
-def forum_message_counts(*, forum) -> dict[str, int]:
-    """Return the number of the forum's messages per status, counted in the database (every status present)."""
+def forum_message_counts(*, forum, user) -> dict[str, int]:
+    """Return the number of visible messages per status, counted in the database (every status present)."""
     counts = dict.fromkeys(Message.Status.values, 0)
-    rows = Message.objects.filter(forum=forum).values_list("status").annotate(n=Count("pk")).order_by()
+    rows = messages_visible_to(user=user, forum=forum).values_list("status").annotate(n=Count("pk")).order_by()
     counts.update(dict(rows))
     return counts

@@ -34,13 +34,13 @@ class MessageLogView(PermissionRequiredMixin, ForumMixin, ListView):
 
     def get_queryset(self):
         self.status = self.request.GET.get("status", "")
-        return selectors.forum_messages(forum=self.forum, status=self.status)
+        return selectors.forum_messages(forum=self.forum, user=self.request.user, status=self.status)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             forum=self.forum,
             active="messages",
-            counts=selectors.forum_message_counts(forum=self.forum),
+            counts=selectors.forum_message_counts(forum=self.forum, user=self.request.user),
             statuses=Message.Status.choices,
             current_status=self.status if self.status in Message.Status.values else "",
             query_string=f"status={self.status}" if self.status in Message.Status.values else "",
@@ -55,7 +55,7 @@ class MessageResendView(PermissionRequiredMixin, ForumMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, slug, pk):
-        message = get_object_or_404(Message, pk=pk, forum=self.forum)
+        message = get_object_or_404(selectors.messages_visible_to(user=request.user, forum=self.forum), pk=pk)
         try:
             services.message_resend(message=message)
         except ValidationError as error:

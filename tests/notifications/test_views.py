@@ -161,3 +161,23 @@ def test_admin_lists_messages_and_resends_failed_ones(admin_client, django_captu
         )
     failed.refresh_from_db()
     assert (failed.status, failed.attempts) == (Status.SENT, 1)
+
+
+def test_concern_messages_hidden_from_organizers_without_the_contact_permission(organizer_client, organizer):
+    from django.contrib.auth.models import Permission
+
+    forum = ForumFactory()
+    participant = MessageFactory(forum=forum)
+    concern = MessageFactory(
+        forum=forum, purpose="concern_acknowledged", recipient_name="Srey Leak", status=Status.FAILED
+    )
+    response = organizer_client.get(_log_url(forum))
+    assert [m.pk for m in response.context["outbox_messages"]] == [participant.pk]
+    assert "Srey Leak" not in response.text
+    assert response.context["counts"]["failed"] == 0
+    resend = reverse("notifications:message_resend", kwargs={"slug": forum.slug, "pk": concern.pk})
+    assert organizer_client.post(resend).status_code == 404
+
+    organizer.user_permissions.add(Permission.objects.get(codename="view_concern_contact"))
+    response = organizer_client.get(_log_url(forum))
+    assert {m.pk for m in response.context["outbox_messages"]} == {participant.pk, concern.pk}
