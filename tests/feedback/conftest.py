@@ -1,6 +1,7 @@
 import io
 
 import pytest
+from django.utils import translation
 from PIL import Image
 
 from tests.events.factories import ForumFactory
@@ -22,3 +23,10 @@ def png_bytes():
 def private_media(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     return settings.PRIVATE_MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Run in English whatever an earlier test left active: URLs get /en/ and messages read as asserted."""
+    with translation.override("en"):
+        yield

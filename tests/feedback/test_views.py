@@ -436,3 +436,38 @@ def test_queue_query_count_constant_10(staff_client, django_assert_num_queries):
 
 def test_queue_query_count_constant_1000(staff_client, django_assert_num_queries):
     _queue_queries(staff_client, django_assert_num_queries, 1000)
+
+
+# --- Admin and periodic task -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", ["concern", "auditentry", "publicholiday"])
+def test_admin_pages_for_administrator(client, administrator, model):
+    concern = ConcernFactory()
+    AuditEntry.objects.create(concern=concern, actor=administrator, action=AuditEntry.Action.VIEW_CONTACT)
+    client.force_login(administrator)
+    assert client.get(reverse(f"admin:feedback_{model}_changelist")).status_code == 200
+    obj_pk = {"concern": concern.pk, "auditentry": AuditEntry.objects.get().pk}.get(model)
+    if obj_pk:
+        page = client.get(reverse(f"admin:feedback_{model}_change", args=[obj_pk]))
+        assert page.status_code == 200
+        assert "+85512345678" not in page.content.decode()
+
+
+def test_audit_trail_is_read_only_in_admin(client, administrator):
+    entry = AuditEntry.objects.create(concern=ConcernFactory(), actor=administrator, action="view_contact")
+    client.force_login(administrator)
+    response = client.post(reverse("admin:feedback_auditentry_delete", args=[entry.pk]), {"post": "yes"})
+    assert response.status_code == 403
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_resolution_check_task_queues_messages():
+    from datetime import timedelta
+
+    from feedback.tasks import resolution_checks_queue
+    from notifications.models import Message
+
+    ConcernFactory(status=Status.CLOSED, closing_reason="resolved", closed_at=timezone.now() - timedelta(days=15))
+    resolution_checks_queue.delay()
+    assert list(Message.objects.values_list("purpose", flat=True)) == ["concern_resolution_check"]
