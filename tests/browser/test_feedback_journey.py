@@ -56,3 +56,21 @@ def test_worker_raises_anonymous_concern_and_reads_staff_response(phone_page, pa
     phone_page.get_by_role("button", name="Show my concern").click()
     expect(phone_page.get_by_text("NSSF paid your allowance on 12 May. Check your bank account.")).to_be_visible()
     expect(phone_page.get_by_text("Responded", exact=True)).to_be_visible()
+
+
+def test_feedback_public_pages_fit_a_phone_screen(phone_page, live_server):
+    from tests.events.factories import ForumFactory
+
+    forum = ForumFactory(title="Regional Forum in Kampot")
+    for path in (
+        "/km/concerns/new/",
+        f"/km/concerns/new/?forum={forum.slug}",
+        "/km/concerns/track/",
+        f"/km/concerns/forums/{forum.slug}/",
+        f"/km/concerns/series/{forum.series.slug}/",
+        f"/km/forums/{forum.slug}/",
+    ):
+        phone_page.goto(f"{live_server.url}{path}")
+        expect(phone_page.get_by_role("heading", level=1)).to_be_visible()
+        overflow = phone_page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, path
