@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from events.models import District, Forum, Province
 from participants import services
 from participants.models import Registration, SeatTarget
-from participants.phones import phone_normalise
+from participants.phones import phone_display, phone_normalise
 
 PUBLIC_CHANNELS = [
     (Registration.Channel.SMS, Registration.Channel.SMS.label),
@@ -60,8 +60,15 @@ class _RegistrationFieldsMixin:
         self.fields["email"].help_text = _("Optional, unless you want your reminders by email.")
         self.fields["nssf_number"].help_text = _("If you have it; it is on your NSSF card.")
         self.fields["reminder_channel"].choices = _channel_choices(getattr(self, "instance", None))
+        self._show_phone_locally()
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+    def _show_phone_locally(self):
+        """Show a stored +855 number the way people write it (012 345 678); it is parsed back on save."""
+        instance = getattr(self, "instance", None)
+        if instance is not None and instance.phone and not self.is_bound:
+            self.initial["phone"] = phone_display(instance.phone)
 
     def clean_phone(self):
         return phone_normalise(self.cleaned_data.get("phone", ""))
@@ -223,6 +230,7 @@ class ContactForm(_RegistrationFieldsMixin, forms.ModelForm):
         self.helper.form_tag = False
         self.fields["phone"].help_text = _("For example 012 345 678 or +855 12 345 678.")
         self.fields["reminder_channel"].choices = _channel_choices(self.instance)
+        self._show_phone_locally()
 
     def _post_clean(self):
         pass

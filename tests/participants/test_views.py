@@ -129,6 +129,7 @@ def test_register_full_forum_puts_person_on_waiting_list_with_position(client):
     registration = Registration.objects.get(phone="+85512345678")
     assert registration.status == Status.WAITING
     assert "You are number 1 on the waiting list" in response.content.decode()
+    assert 'data-testid="registration-qr"' not in response.content.decode()  # no entry code without a seat
 
 
 def test_register_duplicate_phone_says_already_registered_without_details_and_can_resend(client):
@@ -270,6 +271,7 @@ def test_token_of_one_registration_never_opens_another(client):
 def test_self_service_updates_contact_details(client):
     registration = RegistrationFactory(phone="+85512000111")
     url = _token_url("participants:manage", registration)
+    assert client.get(url).context["form"]["phone"].value() == "012 000 111"
 
     response = client.post(
         url,
