@@ -1,6 +1,6 @@
 """Reads for concerns: the staff queue, one concern's page, the public figures. Figures come from the database."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from statistics import median
 
 from django.contrib.auth import get_user_model
@@ -226,6 +226,15 @@ def forum_concern_statistics(*, forum) -> dict:
     """Return counts for a forum's organizers: by status and by category, no contacts, no text."""
     concerns = Concern.objects.filter(forum=forum)
     return {**concern_counts(concerns=concerns), **accountability_figures(concerns=concerns)}
+
+
+def forums_for_recording(*, limit: int = 6) -> list:
+    """Return the forums nearest today (past or coming), where staff most likely record concerns."""
+    from events.models import Forum
+
+    now = timezone.now()
+    recent = Forum.objects.exclude(status=Forum.Status.CANCELLED).filter(starts_at__lte=now + timedelta(days=7))
+    return list(recent.order_by("-starts_at").only("slug", "title", "starts_at")[:limit])
 
 
 def concerns_for_digest(*, since: datetime) -> dict:

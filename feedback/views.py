@@ -20,6 +20,7 @@ from forum_portal.ratelimit import hit, ratelimit
 
 Status = Concern.Status
 SUBMITTED_SESSION_KEY = "feedback_submitted_code"
+RECORD = "feedback.record_concerns"
 
 
 def _language() -> str:
@@ -138,6 +139,7 @@ class QueueView(PermissionRequiredMixin, ListView):
         return super().get_context_data(
             filter_form=self.filter_form,
             counts=selectors.concern_counts(concerns=self.object_list),
+            recording_forums=selectors.forums_for_recording() if self.request.user.has_perm(RECORD) else [],
             query_string=query.urlencode(),
             **kwargs,
         )
@@ -308,7 +310,7 @@ class ForumConcernsView(PermissionRequiredMixin, TemplateView):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-@permission_required("feedback.record_concerns", raise_exception=True)
+@permission_required(RECORD, raise_exception=True)
 def forum_concern_record(request, slug):
     """Record concerns raised aloud at a forum, one after another; session and category stay selected."""
     forum = get_object_or_404(Forum, slug=slug)

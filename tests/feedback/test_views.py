@@ -424,7 +424,7 @@ def test_queue_bad_filter_values_do_not_500(staff_client):
 
 def _queue_queries(staff_client, django_assert_num_queries, n):
     ConcernFactory.create_batch(n)
-    with django_assert_num_queries(11) as captured:
+    with django_assert_num_queries(12) as captured:
         response = staff_client.get(reverse("feedback:queue"))
     assert response.status_code == 200
     return captured
@@ -471,3 +471,17 @@ def test_resolution_check_task_queues_messages():
     ConcernFactory(status=Status.CLOSED, closing_reason="resolved", closed_at=timezone.now() - timedelta(days=15))
     resolution_checks_queue.delay()
     assert list(Message.objects.values_list("purpose", flat=True)) == ["concern_resolution_check"]
+
+
+def test_staff_reach_the_recording_form_from_the_queue(staff_client, forum):
+    from datetime import timedelta
+
+    from tests.events.factories import ForumFactory
+
+    past = ForumFactory(title="Past forum", starts_at=timezone.now() - timedelta(days=3))
+    page = staff_client.get(reverse("feedback:queue")).content.decode()
+    assert reverse("feedback:forum_concern_record", kwargs={"slug": past.slug}) in page
+    assert reverse("feedback:forum_concern_record", kwargs={"slug": forum.slug}) not in page  # a month ahead
+    record = staff_client.get(reverse("feedback:forum_concern_record", kwargs={"slug": past.slug})).content.decode()
+    assert f'href="{reverse("events:manage_forum_edit", kwargs={"slug": past.slug})}"' not in record
+    assert f'href="{reverse("feedback:queue")}"' in record
