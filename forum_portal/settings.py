@@ -328,3 +328,6 @@ CELERY_BEAT_SCHEDULE["feedback-resolution-checks"] = {
 # because many phones share one address behind a mobile carrier's NAT, and a forum's registration rushes.
 PARTICIPANTS_REGISTER_RATE = (env.int("PARTICIPANTS_REGISTER_LIMIT", default=60), 600)
 PARTICIPANTS_RESEND_RATE = (env.int("PARTICIPANTS_RESEND_LIMIT", default=5), 600)
+# WeasyPrint (PDF sign-in sheets and badges) and fontTools report every step at INFO; keep warnings only.
+LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}
+LOGGING["loggers"]["fontTools"] = {"level": "WARNING"}
