@@ -189,18 +189,25 @@ class ManageListView(PermissionRequiredMixin, ForumMixin, ListView):
         self.filter_form = FilterForm(self.request.GET or None)
         return selectors.registrations_for_manage(forum=self.forum, filters=self.filter_form.filters())
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        self.totals = selectors.registration_totals(queryset=queryset)
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        paginator.count = self.totals["total"]  # already counted with the totals: one query less
+        return paginator
+
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
         query.pop("page", None)
-        return super().get_context_data(
+        context = super().get_context_data(  # paginates, which computes self.totals
             forum=self.forum,
             filter_form=self.filter_form,
-            totals=selectors.registration_totals(queryset=self.object_list),
             seats=selectors.forum_seat_counts(forum=self.forum),
             targets=selectors.seat_target_progress(forum=self.forum),
             query_string=query.urlencode(),
             **kwargs,
         )
+        context["totals"] = self.totals
+        return context
 
 
 def _filtered(request, slug):
