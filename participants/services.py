@@ -304,6 +304,19 @@ def registration_cancel(*, registration: Registration) -> Registration | None:
         return _promote_next(forum) if held_seat else None
 
 
+def waiting_list_fill_free_seats(*, forum: Forum) -> list[Registration]:
+    """Give every free seat (after the capacity was raised, say) to the people waiting, first come first served.
+
+    Queue a promotion message for each. Return the promoted registrations.
+    """
+    promoted = []
+    with transaction.atomic():
+        forum = _lock_forum(forum)
+        while (registration := _promote_next(forum)) is not None:
+            promoted.append(registration)
+    return promoted
+
+
 def registration_promote(*, registration: Registration) -> Registration:
     """Give a free seat to this person from the waiting list (an organizer may choose out of order).
 

@@ -22,6 +22,11 @@ urlpatterns = [
         views.target_delete,
         name="target_delete",
     ),
+    path(
+        "manage/forums/<slug:slug>/participants/fill-free-seats/",
+        views.fill_free_seats,
+        name="fill_free_seats",
+    ),
     path("manage/forums/<slug:slug>/participants/walk-in/", views.WalkInView.as_view(), name="walk_in"),
     path("manage/forums/<slug:slug>/participants/<int:pk>/", views.RegistrationEditView.as_view(), name="edit"),
     path("manage/forums/<slug:slug>/participants/<int:pk>/cancel/", views.manage_cancel, name="cancel"),

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView, TemplateView
 
@@ -302,6 +303,22 @@ def manage_promote(request, slug, pk):
         messages.error(request, error.messages[0])
     else:
         messages.success(request, _("%(name)s now has a seat.") % {"name": registration.full_name})
+    return redirect("participants:manage_list", slug=slug)
+
+
+@require_POST
+@_requires(MANAGE)
+def fill_free_seats(request, slug):
+    promoted = services.waiting_list_fill_free_seats(forum=get_object_or_404(Forum, slug=slug))
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d person moved from the waiting list to a seat.",
+            "%(count)d people moved from the waiting list to a seat.",
+            len(promoted),
+        )
+        % {"count": len(promoted)},
+    )
     return redirect("participants:manage_list", slug=slug)
 
 

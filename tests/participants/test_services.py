@@ -352,3 +352,17 @@ def test_seat_target_save_replaces_existing_target():
 
     assert (row["target"].minimum, row["confirmed"], row["wanted"], row["met"]) == (50, 2, 2, True)
     assert str(row["label"]) == "Woman"
+
+
+def test_fill_free_seats_after_capacity_raised_promotes_in_order():
+    forum = ForumFactory(capacity=1)
+    people = [_register(forum, n) for n in range(4)]
+    forum.capacity = 3
+    forum.save()
+
+    promoted = services.waiting_list_fill_free_seats(forum=forum)
+
+    assert promoted == people[1:3]
+    assert Registration.objects.get(pk=people[3].pk).status == Status.WAITING
+    assert Message.objects.filter(purpose="registration_promoted").count() == 2
+    assert services.waiting_list_fill_free_seats(forum=forum) == []

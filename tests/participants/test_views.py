@@ -504,6 +504,20 @@ def test_manage_cancel_and_promote(organizer_client):
     assert statuses == {confirmed.pk: "cancelled", first_waiting.pk: "confirmed", second_waiting.pk: "confirmed"}
 
 
+def test_manage_list_offers_free_seats_to_the_waiting_list(organizer_client):
+    forum = ForumFactory(capacity=2)
+    RegistrationFactory(forum=forum)
+    waiting = RegistrationFactory(forum=forum, status=Status.WAITING)
+
+    page = organizer_client.get(_list_url(forum)).content.decode()
+    response = organizer_client.post(reverse("participants:fill_free_seats", kwargs={"slug": forum.slug}), follow=True)
+
+    waiting.refresh_from_db()
+    assert "1 seat is free while people wait." in page
+    assert waiting.status == Status.CONFIRMED
+    assert "1 person moved from the waiting list to a seat." in response.content.decode()
+
+
 def test_manage_cancel_needs_post(organizer_client):
     registration = RegistrationFactory()
     url = reverse("participants:cancel", kwargs={"slug": registration.forum.slug, "pk": registration.pk})
