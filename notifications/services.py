@@ -193,9 +193,8 @@ def absolute_url(name: str, *, language: str, query: str = "", **kwargs) -> str:
 
 def _registration_message(*, registration, purpose: str, key: str, extra: dict | None = None) -> Message:
     """Build (unsaved) a message to a participant, in their language, over their channel."""
-    from participants.services import registration_manage_url
+    from participants.services import registration_message_context
 
-    forum = registration.forum
     return Message(
         idempotency_key=key,
         purpose=purpose,
@@ -204,17 +203,8 @@ def _registration_message(*, registration, purpose: str, key: str, extra: dict |
         recipient_name=registration.full_name,
         to_phone=registration.phone,
         to_email=registration.email,
-        forum=forum,
-        context={
-            "registration_id": registration.pk,
-            "name": registration.full_name,
-            "forum_title": forum.title,
-            "forum_starts_at": forum.starts_at.isoformat(),
-            "venue": f"{forum.venue_name}, {forum.venue_address}",
-            "code": registration.code,
-            "manage_url": registration_manage_url(registration=registration),
-            **(extra or {}),
-        },
+        forum=registration.forum,
+        context={**registration_message_context(registration=registration), **(extra or {})},
     )
 
 

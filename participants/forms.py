@@ -91,24 +91,8 @@ class _RegistrationFieldsMixin:
         return cleaned
 
 
-FORM_FIELDS = [
-    "full_name",
-    "gender",
-    "age_group",
-    "disability",
-    "role",
-    "sector",
-    "organisation",
-    "province",
-    "district",
-    "phone",
-    "email",
-    "preferred_language",
-    "reminder_channel",
-    "nssf_member",
-    "nssf_number",
-    "support_needs",
-]
+# The form asks for exactly what the registration service stores.
+FORM_FIELDS = list(services.REGISTRATION_FIELDS)
 
 
 class RegistrationForm(_RegistrationFieldsMixin, forms.ModelForm):

@@ -110,26 +110,32 @@ def registration_manage_url(*, registration: Registration) -> str:
 # Messages ---------------------------------------------------------------------------------------
 
 
-def _participant_message(*, registration: Registration, purpose: str, key_suffix: str = "") -> None:
+def registration_message_context(*, registration: Registration) -> dict:
+    """Return what every message to a participant may say about their registration (JSON-safe)."""
     forum = registration.forum
-    key = f"registration:{registration.pk}:{purpose}{key_suffix}"
+    return {
+        "registration_id": registration.pk,
+        "name": registration.full_name,
+        "forum_title": forum.title,
+        "forum_starts_at": forum.starts_at.isoformat(),
+        "venue": f"{forum.venue_name}, {forum.venue_address}",
+        "code": registration.code,
+        "manage_url": registration_manage_url(registration=registration),
+    }
+
+
+def _participant_message(*, registration: Registration, purpose: str, key_suffix: str = "") -> None:
     message_queue(
-        idempotency_key=key,
+        idempotency_key=f"registration:{registration.pk}:{purpose}{key_suffix}",
         purpose=purpose,
         channel=registration.reminder_channel,
         language=registration.preferred_language,
         recipient_name=registration.full_name,
         to_phone=registration.phone,
         to_email=registration.email,
-        forum=forum,
+        forum=registration.forum,
         context={
-            "registration_id": registration.pk,
-            "name": registration.full_name,
-            "forum_title": forum.title,
-            "forum_starts_at": forum.starts_at.isoformat(),
-            "venue": f"{forum.venue_name}, {forum.venue_address}",
-            "code": registration.code,
-            "manage_url": registration_manage_url(registration=registration),
+            **registration_message_context(registration=registration),
             "position": selectors.registration_waiting_position(registration=registration),
         },
     )
