@@ -45,9 +45,13 @@ static/vendor/.built: package.json package-lock.json scripts/build-static.mjs
 	npm run --silent build
 	@touch $@
 
+# The compiled catalogue is committed (Khmer works without gettext); rebuild it when the .po is newer.
+locale/km/LC_MESSAGES/django.mo: locale/km/LC_MESSAGES/django.po
+	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages -l km --ignore=.venv --ignore=node_modules -v 0; \
+	else echo "msgfmt (gettext) not found: using the committed Khmer catalogue"; fi
+
 .PHONY: setup
-setup: $(VENV)/.installed static/vendor/.built
-	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0 2>/dev/null || true
+setup: $(VENV)/.installed static/vendor/.built locale/km/LC_MESSAGES/django.mo
 
 .PHONY: run
 run: setup
@@ -87,4 +91,4 @@ messages: $(VENV)/.installed
 
 .PHONY: compilemessages
 compilemessages: $(VENV)/.installed
-	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
+	$(PY) manage.py compilemessages -l km --ignore=.venv --ignore=node_modules

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from events.models import AgendaItem, Forum, Province
+from events.services import RESERVED_SLUGS
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -63,6 +64,12 @@ class ForumForm(forms.ModelForm):
             ),
             "description",
         )
+
+    def clean_slug(self):
+        slug = self.cleaned_data.get("slug", "")
+        if slug in RESERVED_SLUGS:
+            raise forms.ValidationError(_("This web address is reserved. Choose another one."))
+        return slug
 
     def clean(self):
         cleaned = super().clean()

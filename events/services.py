@@ -23,6 +23,10 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
 NOTIFIED_FIELDS = ("venue_name", "venue_address", "starts_at", "ends_at")
 
 
+# Paths under /manage/forums/ that a forum's slug must not shadow.
+RESERVED_SLUGS = {"new"}
+
+
 class ForumTransitionError(ValidationError):
     """The requested lifecycle move is not allowed from the forum's current state."""
 
@@ -30,6 +34,8 @@ class ForumTransitionError(ValidationError):
 def forum_unique_slug(*, title: str, exclude_pk: int | None = None) -> str:
     """Return a slug for `title` that no other forum uses (a number is appended on collision)."""
     base = slugify(title, allow_unicode=False)[:70] or "forum"
+    if base in RESERVED_SLUGS:
+        base = f"{base}-forum"
     slug, n = base, 2
     taken = Forum.objects.exclude(pk=exclude_pk).filter(slug__startswith=base).values_list("slug", flat=True)
     taken = set(taken)

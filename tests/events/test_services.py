@@ -109,3 +109,7 @@ def test_forum_duplicate_copies_agenda_and_provinces_as_draft():
     copied = AgendaItem.objects.get(forum=copy)
     assert copied.title == "Opening"
     assert list(copied.speakers.values_list("name", flat=True)) == ["Ms. Chan Chhorvy Sok"]
+
+
+def test_forum_unique_slug_never_shadows_the_new_forum_page():
+    assert services.forum_unique_slug(title="New") == "new-forum"
