@@ -60,6 +60,8 @@ class _RegistrationFieldsMixin:
         self.fields["email"].help_text = _("Optional, unless you want your reminders by email.")
         self.fields["nssf_number"].help_text = _("If you have it; it is on your NSSF card.")
         self.fields["reminder_channel"].choices = _channel_choices(getattr(self, "instance", None))
+        # A radio list needs no blank "select an option" entry: nothing is chosen until the person chooses.
+        self.fields["gender"].choices = Registration.Gender.choices
         self._show_phone_locally()
         self.helper = FormHelper()
         self.helper.form_tag = False

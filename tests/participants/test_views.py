@@ -611,3 +611,14 @@ def test_manage_nav_links_show_participant_pages(organizer_client):
 
     assert reverse("participants:manage_list", kwargs={"slug": forum.slug}) in html
     assert reverse("participants:check_in", kwargs={"slug": forum.slug}) in html
+
+
+def test_register_form_offers_gender_without_a_blank_radio(client):
+    from tests.events.factories import ForumFactory
+
+    forum = ForumFactory()
+
+    response = client.get(reverse("participants:register", kwargs={"slug": forum.slug}))
+
+    choices = [value for value, _label in response.context["form"].fields["gender"].choices]
+    assert choices == ["woman", "man", "another", "undisclosed"]
