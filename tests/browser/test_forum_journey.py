@@ -62,3 +62,21 @@ def test_public_pages_fit_a_phone_screen(phone_page, live_server):
         overflow = phone_page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, path
     expect(phone_page.get_by_role("heading", level=1)).to_be_visible()
+
+
+def test_khmer_headings_and_text_are_drawn_with_the_khmer_font(phone_page, live_server):
+    """A font stack led by system-ui drew some Khmer headings as empty boxes (DejaVu has no Khmer)."""
+    from tests.events.factories import ForumFactory
+
+    ForumFactory()
+    phone_page.goto(f"{live_server.url}/km/")
+    phone_page.evaluate("document.fonts.ready")
+    cdp = phone_page.context.new_cdp_session(phone_page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+
+    for selector in ("h1", ".navbar-brand", "h2", ".lead"):
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+        fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+        assert fonts[0]["familyName"] == "Noto Sans Khmer", (selector, fonts)
