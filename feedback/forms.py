@@ -179,7 +179,7 @@ class TrackForm(forms.Form):
     code = forms.CharField(
         label=_("Tracking code"),
         max_length=20,
-        help_text=_("The eight letters and numbers you got, for example ABCD-2345."),
+        help_text=_("The ten letters and numbers you got, for example ABCDE-23456."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
     )
 

@@ -4,7 +4,10 @@ import secrets
 
 # No 0/O, 1/I/L: the characters people confuse on paper and on the phone.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-LENGTH = 8  # 31**8 ≈ 8.5e11 codes: enumeration is hopeless behind the lookup rate limit.
+# 31**10 ≈ 8.2e14 codes: enumeration is hopeless behind the lookup rate limit, and among 100,000 codes the
+# chance of any two being equal is about 6 in a million (8 characters made it 0.6%, too likely); the unique
+# constraint and a retry catch even that.
+LENGTH = 10
 
 
 def tracking_code_generate() -> str:
@@ -18,5 +21,6 @@ def tracking_code_normalise(value: str) -> str:
 
 
 def tracking_code_display(code: str) -> str:
-    """Return a code split in two groups of four, easier to read and type."""
-    return f"{code[:4]}-{code[4:]}" if len(code) == LENGTH else code
+    """Return a code split in two groups of five, easier to read and type."""
+    half = LENGTH // 2
+    return f"{code[:half]}-{code[half:]}" if len(code) == LENGTH else code

@@ -28,7 +28,7 @@ def test_worker_raises_anonymous_concern_and_reads_staff_response(phone_page, pa
     phone_page.get_by_role("button", name="Send my concern").click()
     expect(phone_page.get_by_role("heading", name="Your concern was received")).to_be_visible()
     code = phone_page.get_by_test_id("tracking-code").inner_text().strip()
-    assert re.fullmatch(r"[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}", code)
+    assert re.fullmatch(r"[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5}", code)
     overflow = phone_page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
     concern = Concern.objects.get()

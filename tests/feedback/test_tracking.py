@@ -20,5 +20,5 @@ def test_tracking_code_uses_unambiguous_alphabet():
 
 
 def test_tracking_code_normalise_accepts_typed_variants():
-    assert tracking_code_normalise(" abcd-efgh ") == "ABCDEFGH"
-    assert tracking_code_display("ABCDEFGH") == "ABCD-EFGH"
+    assert tracking_code_normalise(" abcde-fghjk ") == "ABCDEFGHJK"
+    assert tracking_code_display("ABCDEFGHJK") == "ABCDE-FGHJK"

@@ -278,7 +278,7 @@ def test_track_shows_status_and_response(client):
 
 
 def test_track_unknown_code_error(client):
-    response = client.post(reverse("feedback:concern_track"), {"code": "ZZZZ-ZZZZ"})
+    response = client.post(reverse("feedback:concern_track"), {"code": "ZZZZZ-ZZZZZ"})
     assert response.status_code == 400
     assert "No concern has this tracking code" in response.content.decode()
 
