@@ -325,7 +325,11 @@ def concern_interim_notice(*, concern: Concern, resolve_due: date, text: str, ac
         raise ValidationError({"text": _("Explain why more time is needed.")})
     concern.resolve_due = resolve_due
     concern.save(update_fields=["resolve_due", "updated_at"])
-    _event(concern=concern, kind=ConcernEvent.Kind.INTERIM, actor=actor, text=text.strip())
+    event = _event(concern=concern, kind=ConcernEvent.Kind.INTERIM, actor=actor, text=text.strip())
+    # The submitter is owed the new date as much as the answer itself.
+    _notify_submitter(
+        concern=concern, purpose="concern_interim", event=event, extra={"resolve_due": resolve_due.isoformat()}
+    )
     return concern
 
 

@@ -38,6 +38,7 @@ class Message(models.Model):
         "organizer_waitlist_growing": _("Waiting list growing (organizers)"),
         "concern_acknowledged": _("Concern acknowledged"),
         "concern_responded": _("Concern responded"),
+        "concern_interim": _("Concern needs more time (interim notice)"),
         "concern_closed": _("Concern closed"),
         "concern_resolution_check": _("Was the concern resolved?"),
         "staff_digest": _("Daily digest of concerns"),

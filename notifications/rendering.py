@@ -6,7 +6,7 @@ person reads a message composed in their language rather than a sentence assembl
 body of an email wraps the same text.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 
 from django.conf import settings
@@ -38,6 +38,13 @@ def _context(message) -> dict:
         if isinstance(value, str) and value:
             try:
                 context[key] = datetime.fromisoformat(value)
+            except ValueError:
+                context[key] = None
+    for key in ("resolve_due",):
+        value = context.get(key)
+        if isinstance(value, str) and value:
+            try:
+                context[key] = date.fromisoformat(value)
             except ValueError:
                 context[key] = None
     context.setdefault("name", message.recipient_name)

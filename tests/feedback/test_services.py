@@ -270,3 +270,20 @@ def test_resolution_answer_yes_keeps_closed_and_only_once():
 
 def test_forged_resolution_token_is_refused():
     assert services.concern_from_resolution_token(token="forged:token") is None
+
+
+def test_interim_notice_tells_the_submitter_the_new_date(nssf_staff, django_capture_on_commit_callbacks):
+    from notifications.rendering import message_render
+
+    concern = _concern_in(Status.UNDER_REVIEW, contact_phone="+85512345678", language="en")
+    new_date = timezone.localdate() + timedelta(days=20)
+
+    with django_capture_on_commit_callbacks():
+        services.concern_interim_notice(
+            concern=concern, resolve_due=new_date, text="We are checking with your employer.", actor=nssf_staff
+        )
+
+    message = Message.objects.get()
+    assert (message.purpose, message.to_phone) == ("concern_interim", "+85512345678")
+    _subject, text, _html = message_render(message)
+    assert f"The new date is {new_date.day} {new_date:%B %Y}." in text
