@@ -12,6 +12,7 @@ import sys
 import urllib.error
 import urllib.parse
 import urllib.request
+from abc import ABC, abstractmethod
 from pathlib import Path
 
 from django.conf import settings
@@ -50,11 +51,14 @@ def channel_for(name: str) -> "Channel":
         raise PermanentDeliveryError(f"unknown channel {name!r}") from None
 
 
-class Channel:
+class Channel(ABC):
+    """One way to reach a person; subclasses register themselves with `@register`."""
+
     name = ""
 
-    def send(self, message) -> None:  # pragma: no cover - interface
-        raise NotImplementedError
+    @abstractmethod
+    def send(self, message) -> None:
+        """Deliver `message`; raise TransientDeliveryError to retry later, PermanentDeliveryError to give up."""
 
 
 def _api_description(body: bytes) -> str:

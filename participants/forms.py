@@ -188,7 +188,7 @@ class RegistrationEditForm(_RegistrationFieldsMixin, forms.ModelForm):
 
     def _post_clean(self):
         # The service validates the model under the forum lock; here only the fields are checked.
-        pass
+        return
 
     def save(self, commit=True) -> Registration:
         data = {name: self.cleaned_data.get(name) for name in FORM_FIELDS}
@@ -219,7 +219,8 @@ class ContactForm(_RegistrationFieldsMixin, forms.ModelForm):
         self._show_phone_locally()
 
     def _post_clean(self):
-        pass
+        # As above: the service validates the registration under the forum lock.
+        return
 
     def save(self, commit=True) -> Registration:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
