@@ -407,6 +407,8 @@ def test_queue_filters_search_and_overdue(staff_client, forum):
     url = reverse("feedback:queue")
     assert [c.pk for c in staff_client.get(url, {"overdue": "on"}).context["concerns"]] == [late.pk]
     assert [c.pk for c in staff_client.get(url, {"q": "husband"}).context["concerns"]] == [late.pk]
+    assert [c.pk for c in staff_client.get(url, {"q": "HUSBAND pension"}).context["concerns"]] == [late.pk]
+    assert [c.pk for c in staff_client.get(url, {"q": "husband card"}).context["concerns"]] == []
     assert [c.pk for c in staff_client.get(url, {"q": late.display_code}).context["concerns"]] == [late.pk]
     assert [c.pk for c in staff_client.get(url, {"forum": forum.pk}).context["concerns"]] == [late.pk]
     assert [c.pk for c in staff_client.get(url, {"category": "pension"}).context["concerns"]] == [late.pk]
@@ -485,3 +487,12 @@ def test_staff_reach_the_recording_form_from_the_queue(staff_client, forum):
     record = staff_client.get(reverse("feedback:forum_concern_record", kwargs={"slug": past.slug})).content.decode()
     assert f'href="{reverse("events:manage_forum_edit", kwargs={"slug": past.slug})}"' not in record
     assert f'href="{reverse("feedback:queue")}"' in record
+
+
+def test_queue_search_finds_words_inside_khmer_text(staff_client):
+    concern = ConcernFactory(description="ខ្ញុំមិនទាន់បានទទួលប្រាក់ឧបត្ថម្ភមាតុភាពទេ។")
+    ConcernFactory(description="Card lost at the branch office.")
+
+    response = staff_client.get(reverse("feedback:queue"), {"q": "ឧបត្ថម្ភ"})
+
+    assert [c.pk for c in response.context["concerns"]] == [concern.pk]
