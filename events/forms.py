@@ -3,7 +3,7 @@ from crispy_forms.layout import Column, Div, Layout, Row
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from events.models import AgendaItem, Forum, Province
+from events.models import AgendaItem, Forum, ForumSeries, Province
 from events.services import RESERVED_SLUGS
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -146,3 +146,41 @@ def _parse_speaker(line: str) -> dict | None:
 AgendaItemFormSet = forms.inlineformset_factory(
     Forum, AgendaItem, form=AgendaItemForm, extra=3, can_delete=True, max_num=60, validate_max=True
 )
+
+
+class ForumSeriesForm(forms.ModelForm):
+    class Meta:
+        model = ForumSeries
+        fields = ["title", "slug", "theme", "year", "co_organizers", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"slug": _("Used in web addresses. Leave empty to make one from the title.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_slug(self):
+        slug = self.cleaned_data.get("slug", "")
+        if slug in RESERVED_SLUGS:
+            raise forms.ValidationError(_("This web address is reserved. Choose another one."))
+        return slug
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if not 2000 <= year <= 2100:
+            raise forms.ValidationError(_("Enter a year between 2000 and 2100."))
+        return year
+
+
+class ManageForumFilterForm(forms.Form):
+    """Narrow the organizers' forum list; unknown values are ignored rather than refused."""
+
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("Any status")), *Forum.Status.choices], required=False
+    )
+    series = forms.ModelChoiceField(
+        label=_("Series"), queryset=ForumSeries.objects.all(), required=False, empty_label=_("All series")
+    )
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)

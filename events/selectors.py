@@ -1,6 +1,6 @@
 """Reads for forums, with their relations loaded so that pages run a fixed number of queries."""
 
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -54,6 +54,15 @@ def forum_public_detail(*, slug: str) -> Forum:
     return forums_public().prefetch_related(Prefetch("agenda_items", queryset=agenda)).get(slug=slug)
 
 
-def forums_for_organizers() -> QuerySet[Forum]:
-    """Return every forum, drafts included, for the organizers' list."""
-    return Forum.objects.select_related("series", "host_province").order_by("-starts_at")
+def forums_for_organizers(*, status: str = "", series=None, q: str = "") -> QuerySet[Forum]:
+    """Return every forum, drafts included, for the organizers' list, optionally narrowed."""
+    forums = Forum.objects.select_related("series", "host_province").order_by("-starts_at")
+    if status:
+        forums = forums.filter(status=status)
+    if series is not None:
+        forums = forums.filter(series=series)
+    if q:
+        forums = forums.filter(
+            Q(title__icontains=q) | Q(venue_name__icontains=q) | Q(host_province__name_en__icontains=q)
+        )
+    return forums

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from events.models import AgendaItem, Forum, Speaker
+from events.models import AgendaItem, Forum, ForumSeries, Speaker
 
 Status = Forum.Status
 
@@ -31,18 +31,32 @@ class ForumTransitionError(ValidationError):
     """The requested lifecycle move is not allowed from the forum's current state."""
 
 
-def forum_unique_slug(*, title: str, exclude_pk: int | None = None) -> str:
-    """Return a slug for `title` that no other forum uses (a number is appended on collision)."""
-    base = slugify(title, allow_unicode=False)[:70] or "forum"
+def _unique_slug(*, model, title: str, exclude_pk: int | None, fallback: str) -> str:
+    base = slugify(title, allow_unicode=False)[:70] or fallback
     if base in RESERVED_SLUGS:
-        base = f"{base}-forum"
+        base = f"{base}-{fallback}"
+    taken = set(model.objects.exclude(pk=exclude_pk).filter(slug__startswith=base).values_list("slug", flat=True))
     slug, n = base, 2
-    taken = Forum.objects.exclude(pk=exclude_pk).filter(slug__startswith=base).values_list("slug", flat=True)
-    taken = set(taken)
     while slug in taken:
         slug = f"{base}-{n}"
         n += 1
     return slug
+
+
+def forum_unique_slug(*, title: str, exclude_pk: int | None = None) -> str:
+    """Return a slug for `title` that no other forum uses (a number is appended on collision)."""
+    return _unique_slug(model=Forum, title=title, exclude_pk=exclude_pk, fallback="forum")
+
+
+@transaction.atomic
+def series_save(*, form) -> ForumSeries:
+    """Save a forum series from its validated form, making a unique slug from the title if none was given."""
+    series = form.save(commit=False)
+    if not series.slug:
+        series.slug = _unique_slug(model=ForumSeries, title=series.title, exclude_pk=series.pk, fallback="series")
+    series.full_clean()
+    series.save()
+    return series
 
 
 @transaction.atomic

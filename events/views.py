@@ -10,7 +10,7 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from events import selectors, services
-from events.forms import AgendaItemFormSet, ForumForm
+from events.forms import AgendaItemFormSet, ForumForm, ForumSeriesForm, ManageForumFilterForm
 from events.models import Forum, ForumSeries
 
 MANAGE_PERMISSION = "events.manage_forums"
@@ -64,7 +64,47 @@ class ManageForumListView(PermissionRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return selectors.forums_for_organizers()
+        self.filters = ManageForumFilterForm(self.request.GET or None)
+        cleaned = self.filters.cleaned_data if self.filters.is_valid() else {}
+        return selectors.forums_for_organizers(
+            status=cleaned.get("status", ""), series=cleaned.get("series"), q=cleaned.get("q", "")
+        )
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(
+            filters=self.filters,
+            series_list=ForumSeries.objects.order_by("-year", "title"),
+            query_string=query.urlencode(),
+            **kwargs,
+        )
+
+
+class SeriesEditView(PermissionRequiredMixin, TemplateView):
+    """Create a forum series, or edit one: organizers start each year's series here."""
+
+    permission_required = MANAGE_PERMISSION
+    template_name = "events/manage/series_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        slug = kwargs.get("slug")
+        self.series = get_object_or_404(ForumSeries, slug=slug) if slug else None
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(
+            self.get_context_data(form=ForumSeriesForm(instance=self.series), series=self.series)
+        )
+
+    def post(self, request, *args, **kwargs):
+        saved = copy.copy(self.series)
+        form = ForumSeriesForm(request.POST, instance=self.series)
+        if form.is_valid():
+            series = services.series_save(form=form)
+            messages.success(request, _("The series “%(title)s” was saved.") % {"title": series.title})
+            return redirect("events:manage_forum_list")
+        return self.render_to_response(self.get_context_data(form=form, series=saved), status=400)
 
 
 class ForumEditView(PermissionRequiredMixin, TemplateView):

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from events.models import AgendaItem, Forum
+from events.models import AgendaItem, Forum, ForumSeries
 from tests.events.factories import AgendaItemFactory, ForumFactory
 
 pytestmark = pytest.mark.django_db
@@ -190,8 +190,9 @@ def test_refused_transition_shows_message(organizer_client):
 
 
 def test_manage_forum_list_runs_constant_queries(organizer_client, django_assert_num_queries):
+    # session, user, permissions, count, forums, series for the filter, series list, ...: fixed, whatever the rows.
     ForumFactory.create_batch(3)
-    with django_assert_num_queries(6) as small:
+    with django_assert_num_queries(8) as small:
         organizer_client.get(reverse("events:manage_forum_list"))
     ForumFactory.create_batch(27)
     with django_assert_num_queries(len(small.captured_queries)):
@@ -205,12 +206,15 @@ def _manage_urls(forum):
         ("get", reverse("events:manage_forum_edit", kwargs={"slug": forum.slug})),
         ("post", reverse("events:manage_forum_transition", kwargs={"slug": forum.slug, "action": "close"})),
         ("post", reverse("events:manage_forum_duplicate", kwargs={"slug": forum.slug})),
+        ("get", reverse("events:manage_series_create")),
+        ("get", reverse("events:manage_series_edit", kwargs={"slug": forum.series.slug})),
+        ("post", reverse("events:manage_series_edit", kwargs={"slug": forum.series.slug})),
     ]
 
 
 @pytest.mark.parametrize(
     ("who", "expected"),
-    [("anonymous", 302), ("user_without_role", 403), ("nssf_staff", 403), ("organizer", {200, 302})],
+    [("anonymous", 302), ("user_without_role", 403), ("nssf_staff", 403), ("organizer", {200, 302, 400})],
 )
 def test_manage_urls_permissions(client, request, who, expected):
     forum = ForumFactory()
@@ -275,3 +279,46 @@ def test_editing_with_an_empty_slug_shows_errors_not_a_crash(organizer_client):
     assert response.context["forum"].slug == forum.slug
     forum.refresh_from_db()
     assert forum.title == "Regional Forum in Kratie"
+
+
+def test_organizer_starts_next_years_series(organizer_client):
+    response = organizer_client.post(
+        reverse("events:manage_series_create"),
+        {
+            "title": "2027 Annual Regional Forum",
+            "slug": "",
+            "theme": "Universal social security",
+            "year": "2027",
+            "co_organizers": "NSSF, Oxfam",
+            "description": "",
+        },
+    )
+
+    assert response.status_code == 302
+    series = ForumSeries.objects.get(title="2027 Annual Regional Forum")
+    assert (series.slug, series.year) == ("2027-annual-regional-forum", 2027)
+
+
+def test_series_form_refuses_an_implausible_year_and_saves_nothing(organizer_client):
+    response = organizer_client.post(
+        reverse("events:manage_series_create"),
+        {"title": "Typo series", "theme": "x", "year": "20027", "co_organizers": "NSSF"},
+    )
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["year"] == ["Enter a year between 2000 and 2100."]
+    assert not ForumSeries.objects.filter(title="Typo series").exists()
+
+
+def test_manage_forum_list_filters_by_status_series_and_text(organizer_client):
+    draft = ForumFactory(title="Regional Forum in Kampot", status=Forum.Status.DRAFT)
+    ForumFactory(title="Regional Forum in Kratie")
+    url = reverse("events:manage_forum_list")
+
+    def titles(query):
+        return [f.title for f in organizer_client.get(url, query).context["forums"]]
+
+    assert titles({"status": "draft"}) == ["Regional Forum in Kampot"]
+    assert titles({"series": draft.series.pk}) == ["Regional Forum in Kampot"]
+    assert titles({"q": "kratie"}) == ["Regional Forum in Kratie"]
+    assert sorted(titles({"status": "nonsense"})) == ["Regional Forum in Kampot", "Regional Forum in Kratie"]
