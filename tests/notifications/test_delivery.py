@@ -14,6 +14,7 @@ from notifications.models import Message, TelegramChat
 from notifications.services import message_queue, message_resend, message_sweep
 from notifications.tasks import message_deliver
 from tests.events.factories import ForumFactory
+from tests.markers import requires_postgresql
 from tests.notifications.factories import MessageFactory
 
 pytestmark = pytest.mark.django_db
@@ -258,6 +259,7 @@ def test_sweep_leaves_recently_enqueued_messages_to_their_task(django_capture_on
 
 
 @pytest.mark.django_db(transaction=True)
+@requires_postgresql
 def test_sweep_skips_rows_another_sweep_has_locked():
     import threading
 

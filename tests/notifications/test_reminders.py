@@ -11,6 +11,7 @@ from notifications.models import ForumMessageSettings, Message
 from notifications.services import reminder_due_at, reminders_queue
 from participants.models import Registration
 from tests.events.factories import ForumFactory
+from tests.markers import requires_postgresql
 from tests.notifications.factories import RegistrationFactory
 
 PP = ZoneInfo("Asia/Phnom_Penh")
@@ -114,6 +115,7 @@ def test_reminder_rendered_in_each_participants_language(forum, django_capture_o
 
 
 @pytest.mark.django_db(transaction=True)
+@requires_postgresql
 def test_two_beats_at_once_send_each_reminder_once(settings):
     forum = ForumFactory(starts_at=local(2030, 3, 10, 6, 30), ends_at=local(2030, 3, 10, 16, 0))
     RegistrationFactory.create_batch(20, forum=forum)

@@ -4,12 +4,13 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from notifications.models import Message
 from participants import services
 from participants.models import Registration
 from tests.events.factories import ForumFactory
+from tests.markers import requires_postgresql
 from tests.participants.factories import registration_data
 
 # serialized_rollback: the flush after a transactional test would otherwise drop the provinces that a
@@ -17,9 +18,8 @@ from tests.participants.factories import registration_data
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
+@requires_postgresql
 def test_200_parallel_registrations_fill_130_seats_exactly_and_queue_70():
-    if connection.vendor != "postgresql":
-        pytest.skip("the concurrency guarantee is tested on PostgreSQL (set DATABASE_URL)")
     forum = ForumFactory(capacity=130)
     province = registration_data()["province"]
     start = threading.Barrier(50)
