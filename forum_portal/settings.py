@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "forum_portal.middleware.NoStoreForPersonalDataMiddleware",
 ]
 
 ROOT_URLCONF = "forum_portal.urls"
