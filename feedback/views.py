@@ -280,7 +280,8 @@ class ConcernContactView(PermissionRequiredMixin, View):
 
 
 class ConcernAttachmentView(PermissionRequiredMixin, View):
-    """Serve the attachment to NSSF staff only, never cached, with the audit entry written first."""
+    """Serve the attachment to NSSF staff only, with the audit entry written first (never cached: see
+    forum_portal.middleware)."""
 
     permission_required = ("feedback.review_concerns", "feedback.view_concern_contact")
 
@@ -292,7 +293,6 @@ class ConcernAttachmentView(PermissionRequiredMixin, View):
         # Attachments are small (the upload limit), so reading them whole keeps no file handle open.
         with concern.attachment.open("rb") as attachment:
             response = HttpResponse(attachment.read(), content_type=concern.attachment_type)
-        response["Cache-Control"] = "private, no-store"
         response["Content-Disposition"] = "inline" if concern.attachment_type.startswith("image/") else "attachment"
         return response
 
