@@ -31,20 +31,22 @@ def _language(language: str) -> str:
     return language if language in SUPPORTED_LANGUAGES else settings.LANGUAGE_CODE
 
 
+ISO_FIELDS = {
+    "forum_starts_at": datetime.fromisoformat,
+    "forum_ends_at": datetime.fromisoformat,
+    "old_starts_at": datetime.fromisoformat,
+    "resolve_due": date.fromisoformat,
+}
+
+
 def _context(message) -> dict:
     context = dict(message.context or {})
-    for key in ("forum_starts_at", "forum_ends_at", "old_starts_at"):
+    # The outbox stores JSON; dates and times come back as ISO strings for the templates' date filters.
+    for key, parse in ISO_FIELDS.items():
         value = context.get(key)
         if isinstance(value, str) and value:
             try:
-                context[key] = datetime.fromisoformat(value)
-            except ValueError:
-                context[key] = None
-    for key in ("resolve_due",):
-        value = context.get(key)
-        if isinstance(value, str) and value:
-            try:
-                context[key] = date.fromisoformat(value)
+                context[key] = parse(value)
             except ValueError:
                 context[key] = None
     context.setdefault("name", message.recipient_name)

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.helpers import log_in
 from tests.events.factories import AgendaItemFactory, ForumFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -51,16 +52,6 @@ def test_public_pages_have_no_serious_accessibility_violations(browser, live_ser
     assert found == {}
 
 
-def _log_in(page, live_server, user):
-    from tests.accounts.factories import PASSWORD
-
-    page.goto(f"{live_server.url}/en/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(f"{live_server.url}/en/")
-
-
 def test_organizer_and_staff_pages_have_no_serious_accessibility_violations(
     browser, live_server, organizer, nssf_staff
 ):
@@ -75,7 +66,7 @@ def test_organizer_and_staff_pages_have_no_serious_accessibility_violations(
     page = context.new_page()
     found = {}
 
-    _log_in(page, live_server, organizer)
+    log_in(page, live_server, organizer)
     for path in (
         "/en/manage/forums/",
         f"/en/manage/forums/{forum.slug}/",
@@ -88,7 +79,7 @@ def test_organizer_and_staff_pages_have_no_serious_accessibility_violations(
             found[path] = violations
     page.context.clear_cookies()
 
-    _log_in(page, live_server, nssf_staff)
+    log_in(page, live_server, nssf_staff)
     for path in ("/en/manage/concerns/", f"/en/manage/concerns/{concern.tracking_code}/"):
         page.goto(f"{live_server.url}{path}")
         if violations := _violations(page):

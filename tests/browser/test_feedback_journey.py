@@ -4,16 +4,9 @@ import pytest
 from playwright.sync_api import expect
 
 from feedback.models import Concern
-from tests.accounts.factories import PASSWORD
+from tests.browser.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def _log_in(page, live_server, user):
-    page.goto(f"{live_server.url}/en/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
 
 
 def test_worker_raises_anonymous_concern_and_reads_staff_response(phone_page, page, live_server, nssf_staff):
@@ -36,7 +29,7 @@ def test_worker_raises_anonymous_concern_and_reads_staff_response(phone_page, pa
 
     # NSSF staff acknowledge it, review it and write a public response.
     page.set_default_timeout(15_000)
-    _log_in(page, live_server, nssf_staff)
+    log_in(page, live_server, nssf_staff)
     page.goto(f"{live_server.url}/en/manage/concerns/")
     page.get_by_role("link", name=code).click()
     expect(page.get_by_test_id("status")).to_have_text("New")

@@ -1,23 +1,16 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.accounts.factories import PASSWORD
+from tests.browser.helpers import log_in
 from tests.events.factories import ForumSeriesFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _log_in(page, live_server, user):
-    page.goto(f"{live_server.url}/en/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-
-
 def test_organizer_publishes_forum_and_visitor_sees_agenda(page, browser, live_server, organizer):
     ForumSeriesFactory(title="2031 Annual Regional Forum")
     page.set_default_timeout(15_000)
-    _log_in(page, live_server, organizer)
+    log_in(page, live_server, organizer)
 
     page.goto(f"{live_server.url}/en/manage/forums/new/")
     page.get_by_label("Series").select_option(label="2031 Annual Regional Forum")

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from events.models import Province
 from participants import exports
 from participants.models import Registration
-from tests.accounts.factories import PASSWORD
+from tests.browser.helpers import log_in
 from tests.events.factories import ForumFactory
 from tests.participants.factories import RegistrationFactory
 
@@ -66,10 +66,7 @@ def test_participant_registers_waits_and_is_checked_in_by_code(browser, live_ser
     door = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
     door.set_default_timeout(15_000)
     _watch_csp(door, violations)
-    door.goto(f"{live_server.url}/en/accounts/login/")
-    door.get_by_label("Email").fill(organizer.email)
-    door.get_by_label("Password").fill(PASSWORD)
-    door.get_by_role("button", name="Sign In").click()
+    log_in(door, live_server, organizer)
     door.goto(f"{live_server.url}/en/manage/forums/{forum.slug}/check-in/")
     expect(door.locator("[data-counter='checked_in']")).to_have_text("0")
 
@@ -122,10 +119,7 @@ def test_organizer_scans_participant_qr_code_with_the_camera(
         context.grant_permissions(["camera"], origin=live_server.url)
         door = context.new_page()
         door.set_default_timeout(15_000)
-        door.goto(f"{live_server.url}/en/accounts/login/")
-        door.get_by_label("Email").fill(organizer.email)
-        door.get_by_label("Password").fill(PASSWORD)
-        door.get_by_role("button", name="Sign In").click()
+        log_in(door, live_server, organizer)
         door.goto(f"{live_server.url}/en/manage/forums/{forum.slug}/check-in/")
 
         door.get_by_role("button", name="Start the camera").click()

@@ -6,11 +6,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.accounts.factories import PASSWORD
-
 # The browser fixtures live in tests/browser/conftest.py; importing them here makes them available to this module.
 from tests.browser.conftest import CHROMIUM, phone_page  # noqa: F401 - fixture used below
 from tests.browser.conftest import browser_type_launch_args as browser_type_launch_args
+from tests.browser.helpers import log_in
 from tests.events.factories import ForumFactory
 from tests.notifications.factories import RegistrationFactory
 
@@ -29,10 +28,7 @@ def test_organizer_sends_announcement_on_a_phone_and_sees_it_sent(phone_page, li
     RegistrationFactory.create_batch(2, forum=forum, preferred_language="km")
     page = phone_page
 
-    page.goto(f"{live_server.url}/en/accounts/login/")
-    page.get_by_label("Email").fill(organizer.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    log_in(page, live_server, organizer)
 
     page.goto(f"{live_server.url}/en/manage/forums/{forum.slug}/")
     page.get_by_role("link", name="Messages").click()
