@@ -152,6 +152,11 @@ class Forum(models.Model):
         return self.ends_at <= timezone.now()
 
     @property
+    def registration_opens_later(self):
+        """Return whether the forum is published and its registration window has not opened yet."""
+        return self.status == self.Status.PUBLISHED and timezone.now() < self.registration_opens_at
+
+    @property
     def registration_is_open(self):
         """Return whether a person may register now: published and inside the registration window."""
         now = timezone.now()

@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from events.models import AgendaItem, Forum, ForumSeries
 from tests.events.factories import AgendaItemFactory, ForumFactory
@@ -322,3 +323,14 @@ def test_manage_forum_list_filters_by_status_series_and_text(organizer_client):
     assert titles({"series": draft.series.pk}) == ["Regional Forum in Kampot"]
     assert titles({"q": "kratie"}) == ["Regional Forum in Kratie"]
     assert sorted(titles({"status": "nonsense"})) == ["Regional Forum in Kampot", "Regional Forum in Kratie"]
+
+
+def test_forum_card_says_when_registration_opens(client):
+    opens = timezone.now() + timedelta(days=10)
+    ForumFactory(title="Regional Forum in Kep", registration_opens_at=opens)
+
+    with translation.override("en"):
+        response = client.get(reverse("events:home"))
+
+        expected = f"Registration opens {date_format(timezone.localtime(opens), 'DATE_FORMAT')}"
+    assert expected in response.content.decode()
