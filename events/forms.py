@@ -49,6 +49,8 @@ class ForumForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slug"].required = False
+        self.fields["covered_provinces"].queryset = Province.objects.by_name()
+        self.fields["host_province"].queryset = Province.objects.by_name()
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(

@@ -6,12 +6,20 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
+class ProvinceQuerySet(models.QuerySet):
+    def by_name(self):
+        """Order by the name people read: the Khmer name on Khmer pages, the English one otherwise."""
+        return self.order_by("name_km" if get_language() == "km" else "name_en")
+
+
 class Province(models.Model):
     """One of Cambodia's 25 provinces (24 provinces and the capital), from the MEF's official list."""
 
     code = models.CharField(_("code"), max_length=4, unique=True)
     name_en = models.CharField(_("name in English"), max_length=100)
     name_km = models.CharField(_("name in Khmer"), max_length=100)
+
+    objects = ProvinceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("province")

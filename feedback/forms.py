@@ -77,7 +77,7 @@ class ConcernForm(forms.ModelForm):
         self.fields["forum"].queryset = Forum.objects.filter(status__in=Forum.PUBLIC_STATUSES).order_by("-starts_at")
         self.fields["forum"].required = False
         self.fields["province"].required = True
-        self.fields["province"].queryset = Province.objects.order_by("name_en")
+        self.fields["province"].queryset = Province.objects.by_name()
         if forum is not None:
             self.initial["forum"] = forum.pk
             self.initial.setdefault("province", forum.host_province_id)
@@ -157,7 +157,7 @@ class RecordConcernForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.forum = forum
         self.fields["session"].queryset = AgendaItem.objects.filter(forum=forum).order_by("starts_at", "pk")
-        self.fields["province"].queryset = Province.objects.order_by("name_en")
+        self.fields["province"].queryset = Province.objects.by_name()
         self.fields["province"].required = True
         self.helper = _helper()
 

@@ -54,7 +54,7 @@ class _RegistrationFieldsMixin:
     """Validation shared by the public form, the walk-in form and the organizers' edit form."""
 
     def _setup(self):
-        self.fields["province"].queryset = Province.objects.order_by("name_en")
+        self.fields["province"].queryset = Province.objects.by_name()
         self.fields["province"].label_from_instance = lambda obj: obj.name
         self.fields["phone"].help_text = _("For example 012 345 678 or +855 12 345 678.")
         self.fields["email"].help_text = _("Optional, unless you want your reminders by email.")

@@ -113,3 +113,15 @@ def test_forum_duplicate_copies_agenda_and_provinces_as_draft():
 
 def test_forum_unique_slug_never_shadows_the_new_forum_page():
     assert services.forum_unique_slug(title="New") == "new-forum"
+
+
+def test_provinces_sort_by_the_name_in_the_page_language():
+    from django.utils import translation
+
+    from events.models import Province
+
+    with translation.override("en"):
+        assert Province.objects.by_name().first().name_en == "Banteay Meanchey"
+    with translation.override("km"):
+        names = list(Province.objects.by_name().values_list("name_km", flat=True))
+    assert names == sorted(names)
