@@ -35,7 +35,7 @@ class FakeHttpServer:
                 self.wfile.write(data)
 
             def log_message(self, *args):
-                pass
+                """Keep the fake gateway's access log out of the test output."""
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
