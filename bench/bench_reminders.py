@@ -89,8 +89,8 @@ def _rate(count: int, seconds: float) -> str:
 def main() -> None:
     from forum_portal.celery import app as celery_app
     from notifications.models import Message
-    from notifications.services import reminders_queue
     from notifications.tasks import message_deliver
+    from participants.messages import reminders_queue
 
     celery_app.conf.task_always_eager = False
     celery_app.conf.broker_url = "memory://localhost/"

@@ -6,16 +6,18 @@ from django.utils import timezone
 
 from events.models import AgendaItem, Forum, ForumSeries
 
+# The status of a registration that holds a seat. Events sits below participants and cannot import its model;
+# the reverse relation `registrations` and this value are all it needs (a participants test checks they agree).
+SEAT_HOLDING_STATUS = "confirmed"
+
 
 def _with_seats_left(forums: QuerySet[Forum]) -> QuerySet[Forum]:
     """Annotate `seats_left` (capacity minus confirmed registrations, never below 0) in the same query."""
-    from participants.models import Registration
-
     confirmed = (
-        Registration.objects.filter(forum=OuterRef("pk"), status=Registration.Status.CONFIRMED)
+        Forum.objects.filter(pk=OuterRef("pk"), registrations__status=SEAT_HOLDING_STATUS)
         .order_by()
-        .values("forum")
-        .annotate(n=Count("pk"))
+        .values("pk")
+        .annotate(n=Count("registrations"))
         .values("n")
     )
     taken = Coalesce(Subquery(confirmed, output_field=IntegerField()), Value(0))

@@ -6,6 +6,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from events.models import AgendaItem, Forum, ForumSeries, Speaker
+from events.signals import forum_cancelled, forum_changed
 
 Status = Forum.Status
 
@@ -19,7 +20,7 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
-# Forum fields whose change is announced to confirmed participants (notifications.services.forum_changed_notify).
+# Forum fields whose change is announced to confirmed participants (through the `forum_changed` signal).
 NOTIFIED_FIELDS = ("venue_name", "venue_address", "starts_at", "ends_at")
 
 
@@ -69,10 +70,8 @@ def forum_save(*, form, agenda_formset) -> Forum:
     # What participants were told (venue, time), read before saving, so a change can be announced to them.
     before = Forum.objects.filter(pk=forum.pk).values(*NOTIFIED_FIELDS).first() if forum.pk else None
     forum.save()
-    if before is not None:
-        from notifications.services import forum_changed_notify
-
-        forum_changed_notify(forum=forum, old=before)
+    if before is not None and any(before[field] != getattr(forum, field) for field in NOTIFIED_FIELDS):
+        forum_changed.send(sender=Forum, forum=forum, old=before)
     form.save_m2m()
     agenda_formset.instance = forum
     agenda_formset.save()
@@ -114,9 +113,7 @@ def forum_transition(*, forum: Forum, action: str) -> Forum:
     previous, forum.status = forum.status, target
     forum.save(update_fields=["status", "updated_at"])
     if action == "cancel" and previous in (Status.PUBLISHED, Status.CLOSED):
-        from notifications.services import forum_cancelled_notify
-
-        forum_cancelled_notify(forum=forum)
+        forum_cancelled.send(sender=Forum, forum=forum)
     return forum
 
 

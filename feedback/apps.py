@@ -1,7 +1,23 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# Messages about a concern name the person who raised it: only those who may see contacts see them in a log.
+CONCERN_CONTACT_PERMISSION = "feedback.view_concern_contact"
+
 
 class FeedbackConfig(AppConfig):
     name = "feedback"
     verbose_name = _("Concerns")
+
+    def ready(self):
+        from notifications.purposes import purpose_declare
+
+        for name, label in (
+            ("concern_acknowledged", _("Concern acknowledged")),
+            ("concern_responded", _("Concern responded")),
+            ("concern_interim", _("Concern needs more time (interim notice)")),
+            ("concern_closed", _("Concern closed")),
+            ("concern_resolution_check", _("Was the concern resolved?")),
+        ):
+            purpose_declare(name, label, log_permission=CONCERN_CONTACT_PERMISSION)
+        purpose_declare("staff_digest", _("Daily digest of concerns"), audience="staff")

@@ -7,6 +7,7 @@ delivered after commit.
 
 import logging
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core import signing
@@ -16,10 +17,15 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.roles import NSSF_STAFF, NSSF_SUPERVISORS
+from accounts.selectors import users_in_roles
+from feedback import selectors
 from feedback.calendar import add_working_days
 from feedback.models import AuditEntry, Concern, ConcernEvent
 from feedback.tracking import tracking_code_generate, tracking_code_normalise
-from notifications.services import message_queue
+from forum_portal.links import absolute_url
+from notifications.models import Message
+from notifications.services import message_queue, messages_queue_bulk
 
 logger = logging.getLogger(__name__)
 
@@ -394,3 +400,41 @@ def concern_resolution_checks_queue(*, now: datetime | None = None) -> int:
             )
             asked += 1
     return asked
+
+
+# Staff digest ---------------------------------------------------------------------------------------
+
+STAFF_DIGEST = "staff_digest"
+DIGEST_HOUR = 8
+
+
+def staff_digest_queue(*, now: datetime | None = None) -> int:
+    """Queue the daily digest of new and overdue concerns to each NSSF staff member; return how many.
+
+    Once per person and local day, from 8:00 Phnom Penh time; nothing when there is nothing to report.
+    """
+    now = now or timezone.now()
+    local_now = timezone.localtime(now, ZoneInfo(settings.TIME_ZONE))
+    if local_now.hour < DIGEST_HOUR:
+        return 0
+    digest = selectors.concerns_for_digest(since=now - timedelta(days=1))
+    counts = {key: digest[key].count() for key in ("new", "overdue")}
+    if not any(counts.values()):
+        return 0
+    queue_url = absolute_url("feedback:queue", language="en")
+    day = local_now.date().isoformat()
+    messages = [
+        Message(
+            idempotency_key=f"{STAFF_DIGEST}:{user.pk}:{day}",
+            purpose=STAFF_DIGEST,
+            channel=Message.Channel.EMAIL,
+            language="en",
+            recipient_name=user.get_full_name(),
+            to_email=user.email,
+            # Tomorrow's digest supersedes today's: one still queued then has nothing left to say.
+            expires_at=now + timedelta(days=1),
+            context={"new": counts["new"], "overdue": counts["overdue"], "queue_url": queue_url, "day": day},
+        )
+        for user in users_in_roles(roles=[NSSF_STAFF, NSSF_SUPERVISORS]).exclude(email="")
+    ]
+    return messages_queue_bulk(messages=messages)

@@ -9,3 +9,9 @@ from feedback import services
 def resolution_checks_queue() -> int:
     """Ask submitters of concerns closed 14 days ago whether their concern was resolved (idempotent)."""
     return services.concern_resolution_checks_queue()
+
+
+@shared_task(name="feedback.staff_digest_queue", acks_late=True)
+def staff_digest_queue() -> int:
+    """Queue the daily digest of new and overdue concerns to NSSF staff (idempotent per person and day)."""
+    return services.staff_digest_queue()

@@ -304,9 +304,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 NOTIFICATIONS_QUEUE = env.str("NOTIFICATIONS_QUEUE", default="celery")
 CELERY_TASK_ROUTES = {"notifications.*": {"queue": NOTIFICATIONS_QUEUE}}
 CELERY_BEAT_SCHEDULE["notifications-sweep"] = {"task": "notifications.message_sweep", "schedule": 60.0}
-CELERY_BEAT_SCHEDULE["notifications-reminders"] = {"task": "notifications.reminders_queue", "schedule": 600.0}
-CELERY_BEAT_SCHEDULE["notifications-thank-you"] = {"task": "notifications.thank_you_queue", "schedule": 1800.0}
-CELERY_BEAT_SCHEDULE["notifications-staff-digest"] = {"task": "notifications.staff_digest_queue", "schedule": 1800.0}
+CELERY_BEAT_SCHEDULE["participants-reminders"] = {"task": "participants.reminders_queue", "schedule": 600.0}
+CELERY_BEAT_SCHEDULE["participants-thank-you"] = {"task": "participants.thank_you_queue", "schedule": 1800.0}
+CELERY_BEAT_SCHEDULE["feedback-staff-digest"] = {"task": "feedback.staff_digest_queue", "schedule": 1800.0}
 if TELEGRAM_BOT_TOKEN:
     CELERY_BEAT_SCHEDULE["notifications-telegram-updates"] = {
         "task": "notifications.telegram_updates_poll",

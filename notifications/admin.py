@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from notifications.models import ForumMessageSettings, Message, TelegramChat
+from notifications.models import Message, TelegramChat
 from notifications.services import message_resend
 
 
@@ -38,12 +38,6 @@ class MessageAdmin(admin.ModelAdmin):
             ngettext("%(count)d message queued again.", "%(count)d messages queued again.", count) % {"count": count},
             messages.SUCCESS,
         )
-
-
-@admin.register(ForumMessageSettings)
-class ForumMessageSettingsAdmin(admin.ModelAdmin):
-    list_display = ["forum", "reminder_offsets_days", "reminder_hour"]
-    list_select_related = ["forum"]
 
 
 @admin.register(TelegramChat)

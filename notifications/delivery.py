@@ -17,7 +17,6 @@ from django.utils import timezone
 from notifications.channels import PermanentDeliveryError, TransientDeliveryError, channel_for
 from notifications.models import Message, TelegramChat
 from notifications.rendering import message_render
-from notifications.services import message_still_wanted
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +50,8 @@ def message_claim(*, message_id: int) -> Message | None:
         )
         if message is None:
             return None
-        if not message_still_wanted(message=message):
+        if message.expires_at is not None and message.expires_at <= timezone.now():
+            # Its news is stale (a reminder once the forum has started): better unsent than late.
             message.status = Status.DROPPED
             message.save(update_fields=["status"])
             return None

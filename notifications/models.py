@@ -2,6 +2,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from notifications.purposes import purpose_label
+
 
 class Message(models.Model):
     """One message the portal owes someone: the outbox row, written in the same transaction as its cause.
@@ -20,30 +22,8 @@ class Message(models.Model):
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
-        # No longer wanted when its turn came (a reminder for a cancelled registration or a started forum).
+        # No longer wanted: its cause went away (a cancelled registration) or it expired (a started forum).
         DROPPED = "dropped", _("Not needed")
-
-    # What each purpose is called in the organizers' log; the texts themselves are message templates.
-    PURPOSE_LABELS = {
-        "registration_confirmed": _("Registration confirmed"),
-        "registration_waitlisted": _("Placed on the waiting list"),
-        "registration_promoted": _("Promoted from the waiting list"),
-        "registration_cancelled": _("Registration cancelled"),
-        "forum_reminder": _("Reminder"),
-        "forum_changed": _("Venue or time changed"),
-        "forum_cancelled": _("Forum cancelled"),
-        "forum_thank_you": _("Thank-you"),
-        "announcement": _("Announcement"),
-        "organizer_forum_full": _("Forum full (organizers)"),
-        "organizer_waitlist_growing": _("Waiting list growing (organizers)"),
-        "concern_acknowledged": _("Concern acknowledged"),
-        "concern_responded": _("Concern responded"),
-        "concern_interim": _("Concern needs more time (interim notice)"),
-        "concern_closed": _("Concern closed"),
-        "concern_resolution_check": _("Was the concern resolved?"),
-        "staff_digest": _("Daily digest of concerns"),
-        "telegram_linked": _("Telegram linked"),
-    }
 
     idempotency_key = models.CharField(_("idempotency key"), max_length=200, unique=True)
     purpose = models.CharField(_("purpose"), max_length=50, db_index=True)
@@ -59,6 +39,8 @@ class Message(models.Model):
     html_body = models.TextField(_("HTML body"), blank=True)
     forum = models.ForeignKey("events.Forum", on_delete=models.SET_NULL, null=True, blank=True, related_name="messages")
     send_after = models.DateTimeField(_("send after"), null=True, blank=True)
+    # A message still queued at this moment is dropped, not sent: its news is stale (the forum has started).
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
@@ -93,46 +75,7 @@ class Message(models.Model):
 
     @property
     def purpose_label(self):
-        return self.PURPOSE_LABELS.get(self.purpose, self.purpose)
-
-
-DEFAULT_REMINDER_OFFSETS_DAYS = (7, 1)
-DEFAULT_REMINDER_HOUR = 9
-
-
-def default_reminder_offsets() -> list[int]:
-    return list(DEFAULT_REMINDER_OFFSETS_DAYS)
-
-
-class ForumMessageSettings(models.Model):
-    """Per-forum choices for automatic messages: when reminders go out."""
-
-    forum = models.OneToOneField(
-        "events.Forum", on_delete=models.CASCADE, related_name="message_settings", verbose_name=_("forum")
-    )
-    reminder_offsets_days = models.JSONField(
-        _("reminder days before the forum"),
-        default=default_reminder_offsets,
-        blank=True,
-        help_text=_("Whole days before the forum day; empty means no reminders."),
-    )
-    reminder_hour = models.PositiveSmallIntegerField(
-        _("reminder hour"),
-        default=DEFAULT_REMINDER_HOUR,
-        help_text=_("Local hour (Asia/Phnom_Penh) at which reminders are sent."),
-    )
-
-    class Meta:
-        verbose_name = _("message settings")
-        verbose_name_plural = _("message settings")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(reminder_hour__gte=6, reminder_hour__lte=20), name="reminder_hour_daytime"
-            )
-        ]
-
-    def __str__(self):
-        return str(self.forum)
+        return purpose_label(self.purpose)
 
 
 class TelegramChat(models.Model):

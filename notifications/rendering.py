@@ -58,7 +58,8 @@ def message_render(message) -> tuple[str, str, str]:
     """Return (subject, text, html) for the message in its language and the forums' time zone."""
     language = _language(message.language)
     with translation.override(language), timezone.override(settings.TIME_ZONE):
-        if message.purpose == "announcement" and message.body:
+        if message.body:
+            # Written by a person (an announcement): sent as written, not from a template.
             subject, text = message.subject, message.body
         else:
             try:

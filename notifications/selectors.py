@@ -3,17 +3,14 @@
 from django.db.models import Count, QuerySet
 
 from notifications.models import Message
-
-# Messages to people who raised a concern name them; only those who may see concern contacts see these.
-CONCERN_CONTACT_PERMISSION = "feedback.view_concern_contact"
+from notifications.purposes import purposes_hidden_from
 
 
 def messages_visible_to(*, user, forum) -> QuerySet[Message]:
-    """Return the forum's messages this user may see: concern messages only with the contact permission."""
+    """Return the forum's messages this user may see: those of a purpose that needs a permission only with it."""
     messages = Message.objects.filter(forum=forum)
-    if not user.has_perm(CONCERN_CONTACT_PERMISSION):
-        messages = messages.exclude(purpose__startswith="concern_")
-    return messages
+    hidden = purposes_hidden_from(user)
+    return messages.exclude(purpose__in=hidden) if hidden else messages
 
 
 def forum_messages(*, forum, user, status: str = "") -> QuerySet[Message]:

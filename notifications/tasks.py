@@ -1,4 +1,4 @@
-"""Celery tasks: thin, named, keyword-only ids; the work is in `notifications.services` and `.delivery`."""
+"""Celery tasks of the outbox: thin, named, keyword-only ids; the work is in `.services` and `.delivery`."""
 
 import logging
 
@@ -22,11 +22,6 @@ def messages_enqueue(*, message_ids: list[int]) -> None:
             return
 
 
-def message_deliver_later(*, message_id: int) -> None:
-    """Enqueue delivery of one message; if the broker is down, the periodic sweep picks it up later."""
-    messages_enqueue(message_ids=[message_id])
-
-
 # Retries are bounded by Message.attempts (NOTIFICATIONS_MAX_ATTEMPTS), not by Celery's own counter, so a
 # resent message gets a fresh set of attempts. acks_late: a worker killed mid-task leaves it on the broker.
 @shared_task(bind=True, name="notifications.message_deliver", acks_late=True, max_retries=None)
@@ -45,30 +40,9 @@ def message_sweep() -> int:
     return sweep()
 
 
-@shared_task(name="notifications.reminders_queue", acks_late=True)
-def reminders_queue() -> int:
-    from notifications.services import reminders_queue as queue
-
-    return queue()
-
-
-@shared_task(name="notifications.thank_you_queue", acks_late=True)
-def thank_you_queue() -> int:
-    from notifications.services import thank_you_queue as queue
-
-    return queue()
-
-
-@shared_task(name="notifications.staff_digest_queue", acks_late=True)
-def staff_digest_queue() -> int:
-    from notifications.services import staff_digest_queue as queue
-
-    return queue()
-
-
 @shared_task(name="notifications.telegram_updates_poll", acks_late=True)
 def telegram_updates_poll() -> int:
-    """Fetch the bot's new updates and link the chats that opened a deep link (nothing without a bot)."""
+    """Fetch the bot's new updates and hand the signed deep-link starts to the apps (nothing without a bot)."""
     if not settings.TELEGRAM_BOT_TOKEN:
         return 0
     from notifications.channels import DeliveryError, telegram_call

@@ -11,6 +11,4 @@ urlpatterns = [
         views.MessageResendView.as_view(),
         name="message_resend",
     ),
-    path("manage/forums/<slug:slug>/messages/announce/", views.AnnouncementView.as_view(), name="announcement"),
-    path("manage/forums/<slug:slug>/messages/settings/", views.ReminderSettingsView.as_view(), name="settings"),
 ]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from participants.models import Registration, SeatTarget
+from participants.models import Registration, ReminderSettings, SeatTarget
 
 
 @admin.register(Registration)
@@ -17,4 +17,10 @@ class RegistrationAdmin(admin.ModelAdmin):
 class SeatTargetAdmin(admin.ModelAdmin):
     list_display = ["forum", "dimension", "value", "minimum", "unit"]
     list_filter = ["dimension"]
+    list_select_related = ["forum"]
+
+
+@admin.register(ReminderSettings)
+class ReminderSettingsAdmin(admin.ModelAdmin):
+    list_display = ["forum", "reminder_offsets_days", "reminder_hour"]
     list_select_related = ["forum"]

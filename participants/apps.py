@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ParticipantsConfig(AppConfig):
     name = "participants"
     verbose_name = _("Participants")
+
+    def ready(self):
+        # Importing the module connects its receivers (forum changed or cancelled, Telegram start).
+        from participants import messages
+
+        messages.purposes_declare()

@@ -12,7 +12,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from events.models import Forum, ForumSeries, Province
-from participants.models import Registration, SeatTarget
+from participants.models import (
+    DEFAULT_REMINDER_HOUR,
+    Registration,
+    ReminderSettings,
+    SeatTarget,
+    default_reminder_offsets,
+)
 from participants.services import CODE_ALPHABET, CODE_LENGTH
 
 R = Registration
@@ -172,6 +178,7 @@ def _benchmark_forum(forums: list[Forum], total: int) -> Forum:
 @transaction.atomic
 def seed(*, forums, options, stdout) -> None:
     """Give each demo forum its participants once; with --participants N, top a benchmark forum up to N."""
+    reminder_settings_seed(forums=forums, stdout=stdout)
     for forum in forums:
         plan = next((fill for prefix, fill in DEMO_FILL.items() if forum.slug.startswith(prefix)), None)
         if plan is None or forum.registrations.exists():
@@ -200,3 +207,19 @@ def seed(*, forums, options, stdout) -> None:
                 forum=forum, count=wanted - have, capacity=forum.capacity, checked_in_share=0, start=start, rng=rng
             )
             stdout.write(f"participants: {made} synthetic registrations in the benchmark forum ({BENCHMARK_SLUG})")
+
+
+def reminder_settings_seed(*, forums, stdout) -> None:
+    """Give each upcoming demo forum the default reminder settings (idempotent: existing ones are kept)."""
+    now = timezone.now()
+    created = 0
+    for forum in forums:
+        if forum.starts_at <= now:
+            continue
+        _settings, was_created = ReminderSettings.objects.get_or_create(
+            forum=forum,
+            defaults={"reminder_offsets_days": default_reminder_offsets(), "reminder_hour": DEFAULT_REMINDER_HOUR},
+        )
+        created += was_created
+    if created:
+        stdout.write(f"Reminder settings for {created} upcoming forums (7 and 1 days before, 9:00).")

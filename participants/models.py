@@ -194,3 +194,42 @@ class SeatTarget(models.Model):
 
     def __str__(self):
         return f"{self.dimension}={self.value} ≥ {self.minimum} {self.unit}"
+
+
+DEFAULT_REMINDER_OFFSETS_DAYS = (7, 1)
+DEFAULT_REMINDER_HOUR = 9
+
+
+def default_reminder_offsets() -> list[int]:
+    return list(DEFAULT_REMINDER_OFFSETS_DAYS)
+
+
+class ReminderSettings(models.Model):
+    """When a forum's reminders go out to its confirmed participants; a forum without a row uses the defaults."""
+
+    forum = models.OneToOneField(
+        "events.Forum", on_delete=models.CASCADE, related_name="reminder_settings", verbose_name=_("forum")
+    )
+    reminder_offsets_days = models.JSONField(
+        _("reminder days before the forum"),
+        default=default_reminder_offsets,
+        blank=True,
+        help_text=_("Whole days before the forum day; empty means no reminders."),
+    )
+    reminder_hour = models.PositiveSmallIntegerField(
+        _("reminder hour"),
+        default=DEFAULT_REMINDER_HOUR,
+        help_text=_("Local hour (Asia/Phnom_Penh) at which reminders are sent."),
+    )
+
+    class Meta:
+        verbose_name = _("reminder settings")
+        verbose_name_plural = _("reminder settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reminder_hour__gte=6, reminder_hour__lte=20), name="reminder_settings_hour_daytime"
+            )
+        ]
+
+    def __str__(self):
+        return str(self.forum)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import ORGANIZERS
 from events.models import Forum
-from notifications.services import message_queue
+from notifications.services import message_queue, messages_cancel
 from participants import selectors
 from participants.models import Registration, SeatTarget
 
@@ -108,6 +108,11 @@ def registration_manage_url(*, registration: Registration) -> str:
 
 
 # Messages ---------------------------------------------------------------------------------------
+
+
+def reminder_key_prefix(*, registration_id: int) -> str:
+    """Return the key prefix of every reminder to one registration (cancelled together when it is)."""
+    return f"reminder:{registration_id}:"
 
 
 def registration_message_context(*, registration: Registration) -> dict:
@@ -294,7 +299,8 @@ def _promote_next(forum: Forum) -> Registration | None:
 def registration_cancel(*, registration: Registration) -> Registration | None:
     """Cancel a registration; when it held a seat, promote the first person waiting in the same transaction.
 
-    Queue the cancellation message, and the promotion message for the person promoted. Cancelling twice
+    Queue the cancellation message, drop the reminders still queued for it, and queue the promotion message
+    for the person promoted. Cancelling twice
     changes nothing. Return the promoted registration, if any.
     """
     with transaction.atomic():
@@ -306,6 +312,7 @@ def registration_cancel(*, registration: Registration) -> Registration | None:
         registration.status = Status.CANCELLED
         registration.cancelled_at = timezone.now()
         registration.save(update_fields=["status", "cancelled_at", "updated_at"])
+        messages_cancel(key_prefix=reminder_key_prefix(registration_id=registration.pk))
         _participant_message(registration=registration, purpose="registration_cancelled")
         return _promote_next(forum) if held_seat else None
 

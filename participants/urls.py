@@ -32,5 +32,9 @@ urlpatterns = [
     path("manage/forums/<slug:slug>/participants/<int:pk>/cancel/", views.manage_cancel, name="cancel"),
     path("manage/forums/<slug:slug>/participants/<int:pk>/promote/", views.manage_promote, name="promote"),
     path("manage/forums/<slug:slug>/check-in/", views.CheckInView.as_view(), name="check_in"),
+    path("manage/forums/<slug:slug>/messages/announce/", views.AnnouncementView.as_view(), name="announcement"),
+    path(
+        "manage/forums/<slug:slug>/messages/settings/", views.ReminderSettingsView.as_view(), name="reminder_settings"
+    ),
     path("manage/forums/<slug:slug>/check-in/counters/", views.check_in_counters, name="check_in_counters"),
 ]

@@ -12,18 +12,21 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
-from django.views.generic import ListView, TemplateView
+from django.views.generic import FormView, ListView, TemplateView
 
+from events.mixins import ManageForumMixin
 from events.models import Forum
 from events.selectors import forums_public
 from forum_portal.ratelimit import ratelimit
 from participants import exports, selectors, services
 from participants.forms import (
+    AnnouncementForm,
     CheckInForm,
     ContactForm,
     FilterForm,
     RegistrationEditForm,
     RegistrationForm,
+    ReminderSettingsForm,
     SeatTargetForm,
     WalkInForm,
 )
@@ -446,3 +449,56 @@ def check_in_counters(request, slug):
     """Return the live counters of the check-in page as JSON."""
     forum = get_object_or_404(Forum, slug=slug)
     return JsonResponse(selectors.forum_seat_counts(forum=forum))
+
+
+# Messages to participants -----------------------------------------------------------------------
+
+SEND_MESSAGES = "notifications.send_announcement"
+
+
+class AnnouncementView(ManageForumMixin, FormView):
+    """Compose an announcement; it is queued to every confirmed participant in their language."""
+
+    permission_required = SEND_MESSAGES
+    active_tab = "messages"
+    template_name = "participants/announcement_form.html"
+    form_class = AnnouncementForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "forum": self.forum}
+
+    def form_valid(self, form):
+        count = form.save()
+        messages.success(
+            self.request,
+            ngettext(
+                "The announcement was queued to %(count)d participant.",
+                "The announcement was queued to %(count)d participants.",
+                count,
+            )
+            % {"count": count},
+        )
+        return redirect("notifications:message_log", slug=self.forum.slug)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class ReminderSettingsView(ManageForumMixin, FormView):
+    """Choose how many days before the forum, and at what hour, reminders go out."""
+
+    permission_required = SEND_MESSAGES
+    active_tab = "messages"
+    template_name = "participants/reminder_settings_form.html"
+    form_class = ReminderSettingsForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "forum": self.forum}
+
+    def form_valid(self, form):
+        form.save()
+        messages.success(self.request, _("The reminder settings were saved."))
+        return redirect("notifications:message_log", slug=self.forum.slug)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)

@@ -6,6 +6,7 @@ from django.utils import translation
 from accounts.roles import NSSF_STAFF, NSSF_SUPERVISORS, ORGANIZERS, roles_sync
 from forum_portal.celery import app as celery_app
 from tests.accounts.factories import UserFactory
+from tests.fakes import FakeHttpServer
 
 
 @pytest.fixture(autouse=True)
@@ -90,3 +91,40 @@ def organizer_client(client, organizer):
 def staff_client(client, nssf_staff):
     client.force_login(nssf_staff)
     return client
+
+
+# Messages: delivered to files or to local fake servers, never to the outside world ------------------
+
+
+@pytest.fixture
+def fake_http():
+    with FakeHttpServer() as server:
+        yield server
+
+
+@pytest.fixture
+def sms_gateway(fake_http, settings):
+    settings.NOTIFICATIONS_SMS_BACKEND = "http"
+    settings.NOTIFICATIONS_SMS_GATEWAY_URL = f"{fake_http.url}/send"
+    settings.NOTIFICATIONS_SMS_GATEWAY_USERNAME = "portal"
+    settings.NOTIFICATIONS_SMS_GATEWAY_PASSWORD = "s3cret"
+    settings.NOTIFICATIONS_SMS_SENDER_ID = "NSSF"
+    return fake_http
+
+
+@pytest.fixture
+def telegram_api(fake_http, settings):
+    settings.TELEGRAM_BOT_TOKEN = "123:TEST"
+    settings.TELEGRAM_BOT_USERNAME = "forum_test_bot"
+    settings.TELEGRAM_API_BASE = fake_http.url
+    return fake_http
+
+
+@pytest.fixture(autouse=True)
+def _message_settings(settings, tmp_path):
+    """SMS to files in a temporary folder, quick retries; each test changes what it needs."""
+    settings.NOTIFICATIONS_SMS_BACKEND = "file"
+    settings.NOTIFICATIONS_SMS_FILE_DIR = str(tmp_path / "sms")
+    settings.NOTIFICATIONS_MAX_ATTEMPTS = 3
+    settings.TELEGRAM_BOT_TOKEN = ""
+    settings.TELEGRAM_BOT_USERNAME = ""

@@ -3,7 +3,10 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-import notifications.models
+
+def default_reminder_offsets():
+    # Was notifications.models.default_reminder_offsets; the settings moved to participants.ReminderSettings.
+    return [7, 1]
 
 
 class Migration(migrations.Migration):
@@ -76,7 +79,7 @@ class Migration(migrations.Migration):
                     "reminder_offsets_days",
                     models.JSONField(
                         blank=True,
-                        default=notifications.models.default_reminder_offsets,
+                        default=default_reminder_offsets,
                         help_text="Whole days before the forum day; empty means no reminders.",
                         verbose_name="reminder days before the forum",
                     ),

@@ -1,6 +1,7 @@
 from django import template
 
 from participants import selectors
+from participants.messages import registration_telegram_link
 from participants.phones import phone_display as _phone_display
 
 register = template.Library()
@@ -16,3 +17,11 @@ def registration_closed_reason(forum):
 def phone_display(value):
     """Return an E.164 number as people in Cambodia write it."""
     return _phone_display(value)
+
+
+@register.simple_tag
+def telegram_deep_link(registration) -> str:
+    """Return the bot's deep link for this registration, or "" when no Telegram bot is configured."""
+    if registration is None or not getattr(registration, "pk", None):
+        return ""
+    return registration_telegram_link(registration=registration)

@@ -6,12 +6,14 @@ from django.conf import settings
 from django.utils import translation
 
 from notifications.models import Message
+from notifications.purposes import purposes
 from notifications.rendering import message_render
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates" / "notifications" / "messages"
-PURPOSES = sorted({path.name.split(".")[0] for path in TEMPLATES.glob("*.txt")} - {"generic"})
+# The declared purposes whose text a template renders (an announcement is written by a person).
+PURPOSES = [purpose.name for purpose in purposes() if not purpose.written]
 # Purposes that may go by SMS (participants and concern submitters); organizers and staff get email.
-SMS_PURPOSES = [p for p in PURPOSES if not p.startswith(("organizer_", "staff_"))]
+SMS_PURPOSES = [purpose.name for purpose in purposes() if not purpose.written and purpose.audience == "public"]
 KHMER = re.compile(r"[\u1780-\u17ff]")
 LONG_URL = "https://forums.example.org/km/registrations/" + "x" * 60 + "/manage/"
 CONTEXT = {
@@ -40,6 +42,11 @@ CONTEXT = {
 
 def _render(purpose, language):
     return message_render(Message(purpose=purpose, language=language, context=CONTEXT, recipient_name="Sophea Kim"))
+
+
+def test_every_template_belongs_to_a_declared_purpose():
+    templates = {path.name.split(".")[0] for path in TEMPLATES.glob("*.txt")} - {"generic"}
+    assert templates == set(PURPOSES)
 
 
 def test_every_purpose_has_a_khmer_and_an_english_template():

@@ -1,11 +1,12 @@
 from importlib import import_module
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
 
 from events.demo import CREDENTIALS_FILE, seed_forums, seed_users
 
-# Apps that add their own demo data expose `<app>.demo.seed(forums=..., options=..., stdout=...)`.
-DEMO_APPS = ["participants", "feedback", "notifications"]
+# Every installed app may add its own demo data with `<app>.demo.seed(forums=..., options=..., stdout=...)`;
+# the command finds them by name, in INSTALLED_APPS order, so events names none of the apps above it.
 
 
 class Command(BaseCommand):
@@ -20,11 +21,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         forums = seed_forums()
         seed_users()
-        for app in DEMO_APPS:
+        for config in apps.get_app_configs():
+            if config.name == "events":
+                continue
             try:
-                module = import_module(f"{app}.demo")
+                module = import_module(f"{config.name}.demo")
             except ModuleNotFoundError as error:
-                if error.name != f"{app}.demo":
+                if error.name != f"{config.name}.demo":
                     raise
                 continue
             module.seed(forums=forums, options=options, stdout=self.stdout)

@@ -7,9 +7,10 @@ import pytest
 import time_machine
 from django.db import connection
 
-from notifications.models import ForumMessageSettings, Message
-from notifications.services import reminder_due_at, reminders_queue
-from participants.models import Registration
+from notifications.models import Message
+from participants.messages import reminder_due_at, reminders_queue
+from participants.models import Registration, ReminderSettings
+from participants.services import registration_cancel
 from tests.events.factories import ForumFactory
 from tests.markers import requires_postgresql
 from tests.notifications.factories import RegistrationFactory
@@ -85,8 +86,9 @@ def test_reminder_dropped_when_registration_cancelled_before_delivery(forum, set
     registration = RegistrationFactory(forum=forum)
     with time_machine.travel(local(2030, 3, 9, 9, 0), tick=False):
         reminders_queue()  # no on_commit execution: the message stays queued
-        Registration.objects.filter(pk=registration.pk).update(status=Registration.Status.CANCELLED)
         message = Message.objects.get()
+        # Cancelling drops the reminder by its key; the outbox never asks the participants app at send time.
+        registration_cancel(registration=registration)
         deliver(message_id=message.pk)
     message.refresh_from_db()
     assert message.status == Status.DROPPED
@@ -94,7 +96,7 @@ def test_reminder_dropped_when_registration_cancelled_before_delivery(forum, set
 
 
 def test_reminders_follow_the_forums_own_offsets_and_hour(forum, django_capture_on_commit_callbacks):
-    ForumMessageSettings.objects.create(forum=forum, reminder_offsets_days=[3], reminder_hour=17)
+    ReminderSettings.objects.create(forum=forum, reminder_offsets_days=[3], reminder_hour=17)
     RegistrationFactory(forum=forum)
     assert _run(django_capture_on_commit_callbacks, local(2030, 3, 7, 16, 59)) == 0
     assert _run(django_capture_on_commit_callbacks, local(2030, 3, 7, 17, 0)) == 1
@@ -158,3 +160,33 @@ def test_no_reminders_for_a_cancelled_forum(forum, django_capture_on_commit_call
     Forum.objects.filter(pk=forum.pk).update(status=Forum.Status.CANCELLED)
     assert _run(django_capture_on_commit_callbacks, local(2030, 3, 9, 9, 0)) == 0
     assert Message.objects.count() == 0
+
+
+def test_reminder_still_queued_when_the_forum_starts_expires_unsent(forum, settings):
+    from notifications.delivery import deliver
+
+    RegistrationFactory(forum=forum)
+    with time_machine.travel(local(2030, 3, 9, 9, 0), tick=False):
+        reminders_queue()
+    message = Message.objects.get()
+    assert message.expires_at == forum.starts_at
+    with time_machine.travel(local(2030, 3, 10, 6, 30), tick=False):
+        deliver(message_id=message.pk)
+    message.refresh_from_db()
+    assert message.status == Status.DROPPED
+    assert _sms_files(settings) == []
+
+
+def test_cancelling_a_forum_drops_its_queued_reminders(forum, django_capture_on_commit_callbacks):
+    from events.services import forum_transition
+
+    RegistrationFactory.create_batch(2, forum=forum)
+    other = RegistrationFactory(forum=ForumFactory(starts_at=forum.starts_at, ends_at=forum.ends_at))
+    with time_machine.travel(local(2030, 3, 9, 9, 0), tick=False):
+        reminders_queue()
+        forum_transition(forum=forum, action="cancel")
+    reminders = Message.objects.filter(purpose="forum_reminder")
+    assert sorted(reminders.values_list("forum_id", "status")) == sorted(
+        [(forum.pk, Status.DROPPED), (forum.pk, Status.DROPPED), (other.forum_id, Status.QUEUED)]
+    )
+    assert Message.objects.filter(purpose="forum_cancelled", forum=forum).count() == 2

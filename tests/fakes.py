@@ -1,8 +1,8 @@
+"""Local stand-ins for what cannot exist here (an SMS gateway, Telegram's Bot API), as real HTTP servers."""
+
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-import pytest
 
 
 class FakeHttpServer:
@@ -48,37 +48,3 @@ class FakeHttpServer:
     def __exit__(self, *exc):
         self.httpd.shutdown()
         self.httpd.server_close()
-
-
-@pytest.fixture
-def fake_http():
-    with FakeHttpServer() as server:
-        yield server
-
-
-@pytest.fixture
-def sms_gateway(fake_http, settings):
-    settings.NOTIFICATIONS_SMS_BACKEND = "http"
-    settings.NOTIFICATIONS_SMS_GATEWAY_URL = f"{fake_http.url}/send"
-    settings.NOTIFICATIONS_SMS_GATEWAY_USERNAME = "portal"
-    settings.NOTIFICATIONS_SMS_GATEWAY_PASSWORD = "s3cret"
-    settings.NOTIFICATIONS_SMS_SENDER_ID = "NSSF"
-    return fake_http
-
-
-@pytest.fixture
-def telegram_api(fake_http, settings):
-    settings.TELEGRAM_BOT_TOKEN = "123:TEST"
-    settings.TELEGRAM_BOT_USERNAME = "forum_test_bot"
-    settings.TELEGRAM_API_BASE = fake_http.url
-    return fake_http
-
-
-@pytest.fixture(autouse=True)
-def _notification_settings(settings, tmp_path):
-    """SMS to files in a temporary folder, quick retries; each test changes what it needs."""
-    settings.NOTIFICATIONS_SMS_BACKEND = "file"
-    settings.NOTIFICATIONS_SMS_FILE_DIR = str(tmp_path / "sms")
-    settings.NOTIFICATIONS_MAX_ATTEMPTS = 3
-    settings.TELEGRAM_BOT_TOKEN = ""
-    settings.TELEGRAM_BOT_USERNAME = ""

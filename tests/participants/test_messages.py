@@ -3,17 +3,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group
-from django.core import mail
 from django.urls import reverse
 
-from accounts.roles import NSSF_STAFF
 from events.models import Forum
 from events.services import forum_transition
 from notifications.models import Message
-from notifications.services import announcement_send, forum_changed_notify, staff_digest_queue, thank_you_queue
+from participants.messages import announcement_send, forum_changed_notify, thank_you_queue
 from participants.models import Registration
-from tests.accounts.factories import UserFactory
 from tests.events.factories import ForumFactory
 from tests.notifications.factories import RegistrationFactory
 
@@ -151,32 +147,11 @@ def test_announcement_query_count_does_not_grow_with_participants(django_assert_
         assert announcement_send(forum=forum, subject="S", text_km="ក", text_en="") == 40
 
 
-def test_staff_digest_once_a_day_from_eight_in_phnom_penh(django_capture_on_commit_callbacks):
-    from tests.feedback.factories import ConcernFactory
-
-    staff = UserFactory(email="staff@example.org")
-    staff.groups.add(Group.objects.get(name=NSSF_STAFF))
-    UserFactory(email="nobody@example.org")
-    day = datetime(2030, 6, 3, 7, 59, tzinfo=PP)
-    with time_machine.travel(day - timedelta(hours=2), tick=False):
-        ConcernFactory()
-    with time_machine.travel(day, tick=False):
-        assert staff_digest_queue() == 0
-    with time_machine.travel(day + timedelta(minutes=1), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            assert staff_digest_queue() == 1
-        assert staff_digest_queue() == 0
-    [email] = mail.outbox
-    assert email.to == ["staff@example.org"]
-    assert email.subject.startswith("Concerns today: 1 new,")
-    assert "New concerns since yesterday: 1" in email.body
-
-
 def test_demo_seed_is_idempotent():
     import io
 
-    from notifications import demo
-    from notifications.models import ForumMessageSettings
+    from participants import demo
+    from participants.models import ReminderSettings
 
     upcoming, past = (
         _published_forum(),
@@ -189,6 +164,4 @@ def test_demo_seed_is_idempotent():
     )
     demo.seed(forums=[upcoming, past], options={"participants": 0, "concerns": 0}, stdout=io.StringIO())
     demo.seed(forums=[upcoming, past], options={"participants": 0, "concerns": 0}, stdout=io.StringIO())
-    assert list(ForumMessageSettings.objects.values_list("forum_id", "reminder_offsets_days")) == [
-        (upcoming.pk, [7, 1])
-    ]
+    assert list(ReminderSettings.objects.values_list("forum_id", "reminder_offsets_days")) == [(upcoming.pk, [7, 1])]

@@ -1,0 +1,70 @@
+import json
+
+import pytest
+from django.template.loader import render_to_string
+
+from notifications.models import Message, TelegramChat, TelegramUpdateOffset
+from notifications.tasks import telegram_updates_poll
+from participants.messages import telegram_chat_link, telegram_start_token
+from tests.notifications.factories import MessageFactory, RegistrationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _update(update_id, text, chat_id=4242):
+    return {
+        "update_id": update_id,
+        "message": {"message_id": 1, "chat": {"id": chat_id, "type": "private"}, "text": text},
+    }
+
+
+def test_confirmation_page_link_opens_the_bot_with_the_registrations_token(telegram_api):
+    registration = RegistrationFactory()
+    html = render_to_string("participants/_telegram_link.html", {"registration": registration})
+    token = telegram_start_token(registration=registration)
+    assert f'href="https://t.me/forum_test_bot?start={token}"' in html
+    assert len(token) <= 64
+    assert token.replace("_", "").isalnum()
+
+
+def test_confirmation_page_shows_no_telegram_link_without_a_bot():
+    registration = RegistrationFactory()
+    assert "t.me" not in render_to_string("participants/_telegram_link.html", {"registration": registration})
+
+
+def test_start_with_the_deep_link_token_links_the_chat_and_later_messages_go_to_telegram(telegram_api):
+    registration = RegistrationFactory(reminder_channel="telegram")
+    token = telegram_start_token(registration=registration)
+    telegram_api.responses["getUpdates"] = {"ok": True, "result": [_update(7, f"/start {token}"), _update(8, "hello")]}
+
+    assert telegram_updates_poll() == 1
+
+    assert TelegramChat.objects.get(phone=registration.phone).chat_id == "4242"
+    welcome = Message.objects.get(purpose="telegram_linked")
+    assert (welcome.to_telegram_chat, welcome.language) == ("4242", "km")
+    assert TelegramUpdateOffset.objects.get().offset == 9
+    telegram_api.responses["getUpdates"] = {"ok": True, "result": []}
+    telegram_updates_poll()
+    assert json.loads(telegram_api.requests[-1][2])["offset"] == 9
+
+    from notifications.delivery import deliver
+
+    deliver(message_id=welcome.pk)
+    sent = json.loads(telegram_api.requests[-1][2])
+    assert (sent["chat_id"], sent["text"]) == (
+        "4242",
+        f"សួស្តី {registration.full_name}! សាររបស់អ្នកអំពី {registration.forum.title} នឹងមកដល់ទីនេះតាម Telegram។",
+    )
+
+    message = MessageFactory(channel=Message.Channel.TELEGRAM, to_phone=registration.phone)
+    deliver(message_id=message.pk)
+    message.refresh_from_db()
+    assert (message.status, message.to_telegram_chat) == (Message.Status.SENT, "4242")
+    assert json.loads(telegram_api.requests[-1][2])["chat_id"] == "4242"
+
+
+def test_forged_start_token_links_nothing():
+    registration = RegistrationFactory()
+    assert telegram_chat_link(token=f"r{registration.pk}_00000000000000000000", chat_id="1") is False
+    assert telegram_chat_link(token="nonsense", chat_id="1") is False
+    assert TelegramChat.objects.count() == 0
