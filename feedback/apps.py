@@ -21,3 +21,14 @@ class FeedbackConfig(AppConfig):
         ):
             purpose_declare(name, label, log_permission=CONCERN_CONTACT_PERMISSION)
         purpose_declare("staff_digest", _("Daily digest of concerns"), audience="staff")
+        purpose_declare("concern_status", _("Reply: concern status"), log_permission=CONCERN_CONTACT_PERMISSION)
+
+        from notifications.signals import sms_received
+
+        sms_received.connect(_on_sms_received, dispatch_uid="feedback.sms_received")
+
+
+def _on_sms_received(sender, *, phone: str, text: str, language: str, **kwargs) -> bool:
+    from feedback.services import concern_status_reply
+
+    return concern_status_reply(phone=phone, text=text, language=language)

@@ -22,6 +22,7 @@ from accounts.selectors import users_in_roles
 from feedback import selectors
 from feedback.calendar import add_working_days
 from feedback.models import AuditEntry, Concern, ConcernEvent
+from feedback.tracking import LENGTH as TRACKING_CODE_LENGTH
 from feedback.tracking import tracking_code_generate, tracking_code_normalise
 from forum_portal.links import absolute_url
 from notifications.models import Message
@@ -438,3 +439,37 @@ def staff_digest_queue(*, now: datetime | None = None) -> int:
         for user in users_in_roles(roles=[NSSF_STAFF, NSSF_SUPERVISORS]).exclude(email="")
     ]
     return messages_queue_bulk(messages=messages)
+
+
+# SMS in ------------------------------------------------------------------------------------------
+
+CONCERN_STATUS = "concern_status"
+
+
+def concern_status_reply(*, phone: str, text: str, language: str) -> bool:
+    """Answer a tracking code texted to the portal with the concern's status; return whether it was one.
+
+    The code is the key, as on the web tracking page: whoever holds it may read the status, nothing more.
+    """
+    code = tracking_code_normalise(text)
+    if len(code) != TRACKING_CODE_LENGTH:
+        return False
+    concern = Concern.objects.filter(tracking_code=code).only("pk", "tracking_code", "status", "language").first()
+    if concern is None:
+        return False
+    language = concern.language or language
+    with translation.override(language):
+        status = str(concern.get_status_display())
+    message_queue(
+        idempotency_key=f"{CONCERN_STATUS}:{concern.pk}:{timezone.now():%Y%m%d%H%M%S%f}",
+        purpose=CONCERN_STATUS,
+        channel=Message.Channel.SMS,
+        language=language,
+        to_phone=phone,
+        context={
+            "tracking_code": concern.display_code,
+            "status": status,
+            "track_url": _absolute(concern, "feedback:concern_track"),
+        },
+    )
+    return True

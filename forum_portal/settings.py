@@ -289,6 +289,17 @@ NOTIFICATIONS_HTTP_TIMEOUT = env.float("NOTIFICATIONS_HTTP_TIMEOUT", default=10.
 TELEGRAM_BOT_TOKEN = env.str("TELEGRAM_BOT_TOKEN", default="")
 TELEGRAM_BOT_USERNAME = env.str("TELEGRAM_BOT_USERNAME", default="")
 TELEGRAM_API_BASE = env.str("TELEGRAM_API_BASE", default="https://api.telegram.org")
+# With a webhook secret, production receives updates at /hooks/telegram/ (`manage.py telegram_webhook set`)
+# and every request must carry it; without one, beat polls getUpdates (development).
+TELEGRAM_WEBHOOK_SECRET = env.str("TELEGRAM_WEBHOOK_SECRET", default="")
+# Telegram's own limit is about 30 messages a second for a bot; the outbox keeps under it.
+TELEGRAM_MAX_PER_SECOND = env.int("TELEGRAM_MAX_PER_SECOND", default=25)
+# The SMS gateway's callbacks (inbound texts at /hooks/sms/inbound/, delivery receipts at /hooks/sms/receipts/)
+# must carry this secret (X-Webhook-Secret header, or an X-Signature HMAC-SHA256 of the body); empty = off.
+SMS_WEBHOOK_SECRET = env.str("SMS_WEBHOOK_SECRET", default="")
+# What one SMS part costs, for the cost estimate on the message log (in SMS_COST_CURRENCY).
+SMS_COST_PER_PART = env.float("SMS_COST_PER_PART", default=0.02)
+SMS_COST_CURRENCY = env.str("SMS_COST_CURRENCY", default="USD")
 # Bounded retries with exponential backoff: attempt n waits BASE * 2**(n-1) seconds (capped) before the next.
 NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5)
 NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=30)
@@ -307,7 +318,7 @@ CELERY_BEAT_SCHEDULE["notifications-sweep"] = {"task": "notifications.message_sw
 CELERY_BEAT_SCHEDULE["participants-reminders"] = {"task": "participants.reminders_queue", "schedule": 600.0}
 CELERY_BEAT_SCHEDULE["participants-thank-you"] = {"task": "participants.thank_you_queue", "schedule": 1800.0}
 CELERY_BEAT_SCHEDULE["feedback-staff-digest"] = {"task": "feedback.staff_digest_queue", "schedule": 1800.0}
-if TELEGRAM_BOT_TOKEN:
+if TELEGRAM_BOT_TOKEN and not TELEGRAM_WEBHOOK_SECRET:
     CELERY_BEAT_SCHEDULE["notifications-telegram-updates"] = {
         "task": "notifications.telegram_updates_poll",
         "schedule": 30.0,

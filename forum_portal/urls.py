@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("hooks/", include("notifications.hook_urls")),
 ]
 
 urlpatterns += i18n_patterns(

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = _("Messages")
+
+    def ready(self):
+        from notifications.purposes import purpose_declare
+
+        # The outbox's own answers to inbound SMS: a help text and the confirmation that SMS stopped.
+        purpose_declare("sms_help", _("Reply: how to use SMS"))
+        purpose_declare("sms_stopped", _("Reply: SMS stopped"), ignores_opt_out=True)

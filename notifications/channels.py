@@ -9,6 +9,7 @@ import base64
 import json
 import logging
 import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -16,6 +17,7 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -33,6 +35,18 @@ class TransientDeliveryError(DeliveryError):
 
 class PermanentDeliveryError(DeliveryError):
     """Delivery cannot succeed; do not try again."""
+
+
+class RecipientGoneError(PermanentDeliveryError):
+    """The recipient closed this way to them (blocked the bot): use another channel from now on."""
+
+
+class RateLimitedError(DeliveryError):
+    """Sending now would break the channel's pace; try again in `wait` seconds, without counting an attempt."""
+
+    def __init__(self, message: str, *, wait: int = 1):
+        super().__init__(message)
+        self.wait = wait
 
 
 CHANNELS: dict[str, type["Channel"]] = {}
@@ -69,6 +83,20 @@ def _api_description(body: bytes) -> str:
     return f": {description[:200]}" if isinstance(description, str) and description else ""
 
 
+def _retry_after(error: urllib.error.HTTPError) -> int:
+    """Return the wait a 429 answer asks for (Retry-After, or the Bot API's retry_after), 1 to 60 seconds."""
+    wait = error.headers.get("Retry-After") if error.headers else None
+    if wait is None:
+        try:
+            wait = json.loads(error.read()).get("parameters", {}).get("retry_after")
+        except (ValueError, AttributeError):
+            wait = None
+    try:
+        return min(max(int(wait), 1), 60)
+    except (TypeError, ValueError):
+        return 1
+
+
 def _post(url: str, *, data: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
     """POST and return (status, body); network failures and 5xx are transient, 4xx permanent."""
     request = urllib.request.Request(url, data=data, headers=headers, method="POST")  # noqa: S310 - URL from settings
@@ -76,7 +104,9 @@ def _post(url: str, *, data: bytes, headers: dict[str, str]) -> tuple[int, bytes
         with urllib.request.urlopen(request, timeout=settings.NOTIFICATIONS_HTTP_TIMEOUT) as response:  # noqa: S310
             return response.status, response.read()
     except urllib.error.HTTPError as error:
-        if error.code >= 500 or error.code == 429:
+        if error.code == 429:
+            raise RateLimitedError("HTTP 429", wait=_retry_after(error)) from None
+        if error.code >= 500:
             raise TransientDeliveryError(f"HTTP {error.code}") from None
         # The body may echo the recipient; keep only the Bot API's description, which names the reason.
         raise PermanentDeliveryError(f"HTTP {error.code}{_api_description(error.read())}") from None
@@ -186,6 +216,40 @@ def telegram_call(method: str, payload: dict) -> dict:
     return answer.get("result")
 
 
+# Telegram's limits: about 30 messages a second overall, one a second per chat, 4,096 characters a message.
+TELEGRAM_MAX_LENGTH = 4096
+TELEGRAM_PACE_WAIT_SECONDS = 1.5
+
+
+def telegram_slot(chat_id: str) -> bool:
+    """Take this second's slot for a chat and one of the bot's slots for the second; return whether free.
+
+    Counted in the shared cache, so every worker keeps the same pace. If the cache is down the message goes
+    anyway (Telegram answers 429 if we are too fast, which is retried): a cache outage must not stop delivery.
+    """
+    second = int(time.time())
+    try:
+        if not cache.add(f"telegram:chat:{chat_id}:{second}", 1, timeout=5):
+            return False
+        key = f"telegram:all:{second}"
+        cache.add(key, 0, timeout=5)
+        return cache.incr(key) <= settings.TELEGRAM_MAX_PER_SECOND
+    except Exception:  # noqa: BLE001 - any cache failure: fail open, logged
+        logger.warning("cache unavailable: Telegram pacing skipped")
+        return True
+
+
+def telegram_chunks(text: str) -> list[str]:
+    """Split a text into messages Telegram accepts, at line breaks where possible."""
+    chunks, rest = [], text
+    while len(rest) > TELEGRAM_MAX_LENGTH:
+        cut = rest.rfind("\n", 0, TELEGRAM_MAX_LENGTH)
+        cut = cut if cut > 0 else TELEGRAM_MAX_LENGTH
+        chunks.append(rest[:cut])
+        rest = rest[cut:].lstrip("\n")
+    return [*chunks, rest]
+
+
 @register
 class TelegramChannel(Channel):
     """A message from the portal's bot to a chat the person linked through the deep link."""
@@ -195,7 +259,23 @@ class TelegramChannel(Channel):
     def send(self, message) -> None:
         if not message.to_telegram_chat:
             raise PermanentDeliveryError("no Telegram chat linked")
-        telegram_call(
-            "sendMessage",
-            {"chat_id": message.to_telegram_chat, "text": message.body, "disable_web_page_preview": True},
-        )
+        for chunk in telegram_chunks(message.body):
+            self._pace(message.to_telegram_chat)
+            try:
+                telegram_call(
+                    "sendMessage",
+                    {"chat_id": message.to_telegram_chat, "text": chunk, "disable_web_page_preview": True},
+                )
+            except PermanentDeliveryError as error:
+                if str(error).startswith("HTTP 403"):
+                    raise RecipientGoneError(str(error)) from None
+                raise
+
+    @staticmethod
+    def _pace(chat_id: str) -> None:
+        # Wait briefly for a free slot (a worker is I/O bound here); past that, hand the message back.
+        deadline = time.monotonic() + TELEGRAM_PACE_WAIT_SECONDS
+        while not telegram_slot(chat_id):
+            if time.monotonic() >= deadline:
+                raise RateLimitedError("Telegram pace", wait=1)
+            time.sleep(1 - (time.time() % 1) + 0.01)

@@ -14,9 +14,17 @@ from django.db import transaction
 from django.template import TemplateSyntaxError
 from django.utils import timezone
 
-from notifications.channels import PermanentDeliveryError, TransientDeliveryError, channel_for
-from notifications.models import Message, TelegramChat
+from notifications.channels import (
+    PermanentDeliveryError,
+    RateLimitedError,
+    RecipientGoneError,
+    TransientDeliveryError,
+    channel_for,
+)
+from notifications.models import Message, SmsOptOut, TelegramChat
+from notifications.purposes import purpose_get
 from notifications.rendering import message_render
+from notifications.sms import sms_parts
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +50,13 @@ def _route(message: Message) -> None:
         message.channel = Message.Channel.EMAIL
 
 
+def _opted_out(message: Message) -> bool:
+    purpose = purpose_get(message.purpose)
+    if purpose is not None and purpose.ignores_opt_out:
+        return False
+    return SmsOptOut.objects.filter(phone=message.to_phone).exists()
+
+
 def message_claim(*, message_id: int) -> Message | None:
     """Move a queued message to "sending", render it and count the attempt; return None if not queued."""
     with transaction.atomic():
@@ -55,10 +70,14 @@ def message_claim(*, message_id: int) -> Message | None:
             message.status = Status.DROPPED
             message.save(update_fields=["status"])
             return None
+        _route(message)
+        if message.channel == Message.Channel.SMS and _opted_out(message):
+            message.status, message.last_error = Status.DROPPED, "the number texted STOP"
+            message.save(update_fields=["status", "last_error"])
+            return None
         message.status = Status.SENDING
         message.attempts += 1
         message.sending_since = timezone.now()
-        _route(message)
         if not message.body:
             try:
                 message.subject, message.body, message.html_body = message_render(message)
@@ -99,6 +118,22 @@ def deliver(*, message_id: int) -> int | None:
     now = timezone.now()
     try:
         channel_for(message.channel).send(message)
+    except RateLimitedError as error:
+        # Over the channel's pace: back in the queue without spending an attempt, for the sweep to send once
+        # due (not a Celery retry, which would hold a worker slot only to wait). Nothing is dropped.
+        _finish(
+            message,
+            status=Status.QUEUED,
+            attempts=message.attempts - 1,
+            send_after=now + timedelta(seconds=error.wait),
+            enqueued_at=None,
+        )
+        return None
+    except RecipientGoneError as error:
+        logger.warning("message %s: the Telegram chat is gone; back to SMS", message.pk)
+        _finish(message, status=Status.FAILED, last_error=str(error)[:500])
+        _telegram_gone(message)
+        return None
     except PermanentDeliveryError as error:
         logger.warning("message %s (%s) failed permanently", message.pk, message.channel)
         _finish(message, status=Status.FAILED, last_error=str(error)[:500])
@@ -122,6 +157,29 @@ def deliver(*, message_id: int) -> int | None:
             enqueued_at=now + timedelta(seconds=wait),
         )
         return wait
-    _finish(message, status=Status.SENT, sent_at=timezone.now())
+    parts = sms_parts(message.body) if message.channel == Message.Channel.SMS else 0
+    _finish(message, status=Status.SENT, sent_at=timezone.now(), sms_parts=parts)
     logger.info("message %s sent by %s", message.pk, message.channel)
     return None
+
+
+def _telegram_gone(message: Message) -> None:
+    """The person blocked the bot: forget the chat, tell the apps, and send this message by SMS instead."""
+    from notifications.services import message_queue, telegram_chat_unlink
+
+    telegram_chat_unlink(chat_id=message.to_telegram_chat)
+    if message.to_phone:
+        message_queue(
+            idempotency_key=f"{message.idempotency_key}:again:sms"[:200],
+            purpose=message.purpose,
+            channel=Message.Channel.SMS,
+            language=message.language,
+            recipient_name=message.recipient_name,
+            to_phone=message.to_phone,
+            to_email=message.to_email,
+            context=message.context,
+            forum=message.forum,
+            expires_at=message.expires_at,
+            subject=message.subject,
+            body=message.body,
+        )

@@ -17,6 +17,10 @@ class Message(models.Model):
         EMAIL = "email", _("Email")
         TELEGRAM = "telegram", _("Telegram")
 
+    class Receipt(models.TextChoices):
+        DELIVERED = "delivered", _("Delivered")
+        UNDELIVERED = "undelivered", _("Not delivered")
+
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         SENDING = "sending", _("Sending")
@@ -52,6 +56,11 @@ class Message(models.Model):
     sending_since = models.DateTimeField(_("sending since"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # What the SMS gateway reported afterwards (its delivery receipt); empty until it does.
+    receipt = models.CharField(_("delivery receipt"), max_length=20, choices=Receipt, blank=True)
+    receipt_at = models.DateTimeField(_("receipt at"), null=True, blank=True)
+    # SMS parts billed for this message (0 for other channels), counted when it is sent.
+    sms_parts = models.PositiveSmallIntegerField(_("SMS parts"), default=0)
 
     class Meta:
         verbose_name = _("message")
@@ -104,3 +113,18 @@ class TelegramUpdateOffset(models.Model):
 
     def __str__(self):
         return str(self.offset)
+
+
+class SmsOptOut(models.Model):
+    """A number that texted STOP: no SMS goes to it any more (kept as the record of the request)."""
+
+    phone = models.CharField(_("phone"), max_length=20, unique=True)
+    keyword = models.CharField(_("keyword"), max_length=30)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("SMS opt-out")
+        verbose_name_plural = _("SMS opt-outs")
+
+    def __str__(self):
+        return f"SMS opt-out #{self.pk}"

@@ -22,16 +22,31 @@ class Purpose:
     written: bool = False
     # Who receives it: "public" (participants, people who raised concerns) or "staff" (email only).
     audience: str = "public"
+    # Sent even to a number that texted STOP (only the confirmation that it stopped).
+    ignores_opt_out: bool = False
 
 
 _PURPOSES: dict[str, Purpose] = {}
 
 
 def purpose_declare(
-    name: str, label: str | Promise, *, log_permission: str = "", written: bool = False, audience: str = "public"
+    name: str,
+    label: str | Promise,
+    *,
+    log_permission: str = "",
+    written: bool = False,
+    audience: str = "public",
+    ignores_opt_out: bool = False,
 ) -> Purpose:
     """Declare a message purpose (idempotent for the same declaration); raise ValueError on a conflicting one."""
-    purpose = Purpose(name=name, label=label, log_permission=log_permission, written=written, audience=audience)
+    purpose = Purpose(
+        name=name,
+        label=label,
+        log_permission=log_permission,
+        written=written,
+        audience=audience,
+        ignores_opt_out=ignores_opt_out,
+    )
     existing = _PURPOSES.setdefault(name, purpose)
     if existing != purpose:
         raise ValueError(f"message purpose {name!r} is declared twice, differently")
@@ -41,6 +56,11 @@ def purpose_declare(
 def purposes() -> list[Purpose]:
     """Return every declared purpose, by name."""
     return sorted(_PURPOSES.values(), key=lambda purpose: purpose.name)
+
+
+def purpose_get(name: str) -> Purpose | None:
+    """Return the declared purpose of this name, or None."""
+    return _PURPOSES.get(name)
 
 
 def purpose_label(name: str) -> str | Promise:

@@ -1,6 +1,7 @@
 """Reads for the message log."""
 
-from django.db.models import Count, QuerySet
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet, Sum
 
 from notifications.models import Message
 from notifications.purposes import purposes_hidden_from
@@ -26,6 +27,7 @@ def forum_messages(*, forum, user, status: str = "") -> QuerySet[Message]:
         "last_error",
         "created_at",
         "sent_at",
+        "receipt",
         "forum_id",
     )
     if status in Message.Status.values:
@@ -33,9 +35,48 @@ def forum_messages(*, forum, user, status: str = "") -> QuerySet[Message]:
     return messages.order_by("-created_at", "-pk")
 
 
-def forum_message_counts(*, forum, user) -> dict[str, int]:
-    """Return the number of visible messages per status, counted in the database (every status present)."""
+def forum_message_summary(*, forum, user) -> dict:
+    """Return the log's figures from one grouped query over the messages this user may see.
+
+    "counts": the number per status (every status present); "channels": per channel, how many were sent,
+    delivered and undelivered (the SMS gateway's receipts) and failed, and the SMS parts with their estimated
+    cost.
+    """
+    rows = (
+        messages_visible_to(user=user, forum=forum)
+        .order_by()
+        .values("channel", "status")
+        .annotate(
+            n=Count("pk"),
+            delivered=Count("pk", filter=Q(receipt=Message.Receipt.DELIVERED)),
+            undelivered=Count("pk", filter=Q(receipt=Message.Receipt.UNDELIVERED)),
+            parts=Sum("sms_parts"),
+        )
+    )
     counts = dict.fromkeys(Message.Status.values, 0)
-    rows = messages_visible_to(user=user, forum=forum).values_list("status").annotate(n=Count("pk")).order_by()
-    counts.update(dict(rows))
-    return counts
+    labels = dict(Message.Channel.choices)
+    channels: dict[str, dict] = {}
+    for row in rows:
+        counts[row["status"]] = counts.get(row["status"], 0) + row["n"]
+        channel = channels.setdefault(
+            row["channel"],
+            {
+                "channel": row["channel"],
+                "label": labels.get(row["channel"], row["channel"]),
+                "total": 0,
+                "sent": 0,
+                "delivered": 0,
+                "undelivered": 0,
+                "failed": 0,
+                "parts": 0,
+            },
+        )
+        channel["total"] += row["n"]
+        channel["sent"] += row["n"] if row["status"] == Message.Status.SENT else 0
+        channel["failed"] += row["n"] if row["status"] == Message.Status.FAILED else 0
+        channel["delivered"] += row["delivered"]
+        channel["undelivered"] += row["undelivered"]
+        channel["parts"] += row["parts"] or 0
+    for channel in channels.values():
+        channel["cost"] = round(channel["parts"] * settings.SMS_COST_PER_PART, 2)
+    return {"counts": counts, "channels": sorted(channels.values(), key=lambda channel: channel["channel"])}

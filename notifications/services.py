@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.models import Forum
-from notifications.models import Message, TelegramChat, TelegramUpdateOffset
+from notifications.models import Message, SmsOptOut, TelegramChat, TelegramUpdateOffset
+from notifications.sms import has_khmer, inbound_text_clean, is_stop_request
 
 logger = logging.getLogger(__name__)
 
@@ -238,7 +239,9 @@ def telegram_updates_process(*, updates: list[dict]) -> int:
             message = update.get("message") or {}
             text = (message.get("text") or "").strip()
             chat_id = (message.get("chat") or {}).get("id")
-            if text.startswith("/start ") and chat_id is not None:
+            if text in ("/stop", "/unlink") and chat_id is not None:
+                telegram_chat_unlink(chat_id=str(chat_id))
+            elif text.startswith("/start ") and chat_id is not None:
                 subject = telegram_start_subject(token=text.split(" ", 1)[1].strip())
                 if subject is not None:
                     answers = telegram_start_received.send(sender=None, subject=subject, chat_id=str(chat_id))
@@ -246,3 +249,122 @@ def telegram_updates_process(*, updates: list[dict]) -> int:
             offset_row.offset = max(offset_row.offset, update_id + 1)
         offset_row.save(update_fields=["offset"])
     return linked
+
+
+def telegram_chat_unlink(*, phone: str = "", chat_id: str = "") -> int:
+    """Forget the Telegram chat of a phone (or the phones of a chat) and tell the apps; return how many.
+
+    Called when the person blocks the bot or sends /stop: their messages go back to SMS.
+    """
+    from notifications.signals import telegram_chat_unlinked
+
+    chats = TelegramChat.objects.all()
+    if phone:
+        chats = chats.filter(phone=phone)
+    elif chat_id:
+        chats = chats.filter(chat_id=str(chat_id))
+    else:
+        return 0
+    phones = list(chats.values_list("phone", flat=True))
+    chats.delete()
+    for linked_phone in phones:
+        telegram_chat_unlinked.send(sender=None, phone=linked_phone)
+    return len(phones)
+
+
+# SMS both ways: delivery receipts, inbound texts, STOP ---------------------------------------------
+
+# What gateways call the outcome in their delivery receipts (SMPP "stat" values and common JSON words).
+RECEIPT_DELIVERED = {"delivered", "delivrd", "success", "ok"}
+RECEIPT_UNDELIVERED = {"undelivered", "undeliv", "failed", "expired", "rejected", "rejectd", "deleted", "unknown"}
+
+
+def sms_receipt_record(*, reference: str, status: str) -> Message | None:
+    """Record the gateway's delivery receipt for the message it names (`m<id>`); return it, or None.
+
+    An SMS reported undelivered goes again over the person's other channel (a linked Telegram chat, else an
+    email address), once. A receipt repeated by the gateway changes nothing more.
+    """
+    word = (status or "").strip().lower()
+    if word in RECEIPT_DELIVERED:
+        receipt = Message.Receipt.DELIVERED
+    elif word in RECEIPT_UNDELIVERED:
+        receipt = Message.Receipt.UNDELIVERED
+    else:
+        return None
+    if not (reference.startswith("m") and reference[1:].isdigit()):
+        return None
+    with transaction.atomic():
+        message = Message.objects.select_for_update().filter(pk=int(reference[1:]), channel=Message.Channel.SMS).first()
+        if message is None or message.receipt == receipt:
+            return message
+        message.receipt, message.receipt_at = receipt, timezone.now()
+        message.save(update_fields=["receipt", "receipt_at"])
+        if receipt == Message.Receipt.UNDELIVERED:
+            _queue_on_other_channel(message)
+    return message
+
+
+def _queue_on_other_channel(message: Message) -> None:
+    chat = TelegramChat.objects.filter(phone=message.to_phone).first() if message.to_phone else None
+    if chat is not None:
+        channel = Message.Channel.TELEGRAM
+    elif message.to_email:
+        channel = Message.Channel.EMAIL
+    else:
+        return
+    message_queue(
+        idempotency_key=f"{message.idempotency_key}:again:{channel}"[:200],
+        purpose=message.purpose,
+        channel=channel,
+        language=message.language,
+        recipient_name=message.recipient_name,
+        to_phone=message.to_phone,
+        to_email=message.to_email,
+        to_telegram_chat=chat.chat_id if chat else "",
+        context=message.context,
+        forum=message.forum,
+        expires_at=message.expires_at,
+        # The text the person should have read, as it was rendered for them.
+        subject=message.subject,
+        body=message.body,
+    )
+
+
+def sms_opted_out(*, phone: str) -> bool:
+    """Return whether this number texted STOP."""
+    return SmsOptOut.objects.filter(phone=phone).exists()
+
+
+def sms_inbound_receive(*, phone: str, text: str) -> str:
+    """Act on a text someone sent to the portal's number; return what happened ("stop", "handled", "help").
+
+    STOP (or its Khmer equivalent) records the opt-out and confirms it; any other text goes to the apps
+    (`notifications.signals.sms_received`), which reply to what they recognise (a tracking or reference code,
+    a concern); anything no app recognised gets a short help text. Replies are queued in the outbox.
+    """
+    from notifications.signals import sms_received
+
+    clean = inbound_text_clean(text)
+    language = "km" if has_khmer(clean) or not clean.isascii() else settings.LANGUAGE_CODE
+    if is_stop_request(clean):
+        SmsOptOut.objects.get_or_create(phone=phone, defaults={"keyword": clean[:30]})
+        _sms_reply(phone=phone, purpose="sms_stopped", language=language)
+        logger.info("an inbound SMS asked to stop all SMS")
+        return "stop"
+    answers = sms_received.send(sender=None, phone=phone, text=clean, language=language)
+    if any(answer for _receiver, answer in answers):
+        return "handled"
+    _sms_reply(phone=phone, purpose="sms_help", language=language)
+    return "help"
+
+
+def _sms_reply(*, phone: str, purpose: str, language: str) -> None:
+    stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
+    message_queue(
+        idempotency_key=f"{purpose}:{hashlib.sha256(phone.encode()).hexdigest()[:16]}:{stamp}",
+        purpose=purpose,
+        channel=Message.Channel.SMS,
+        language=language,
+        to_phone=phone,
+    )

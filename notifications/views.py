@@ -1,13 +1,25 @@
+import hashlib
+import hmac
+import json
+import logging
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
 from events.mixins import ManageForumMixin
 from notifications import selectors, services
 from notifications.models import Message
+from notifications.sms import sender_phone
+
+logger = logging.getLogger(__name__)
 
 LOG_PERMISSION = "notifications.view_message_log"
 SEND_PERMISSION = "notifications.send_announcement"
@@ -27,8 +39,11 @@ class MessageLogView(ManageForumMixin, ListView):
         return selectors.forum_messages(forum=self.forum, user=self.request.user, status=self.status)
 
     def get_context_data(self, **kwargs):
+        summary = selectors.forum_message_summary(forum=self.forum, user=self.request.user)
         return super().get_context_data(
-            counts=selectors.forum_message_counts(forum=self.forum, user=self.request.user),
+            counts=summary["counts"],
+            channels=summary["channels"],
+            sms_currency=settings.SMS_COST_CURRENCY,
             statuses=Message.Status.choices,
             current_status=self.status if self.status in Message.Status.values else "",
             query_string=f"status={self.status}" if self.status in Message.Status.values else "",
@@ -51,3 +66,83 @@ class MessageResendView(ManageForumMixin, View):
         else:
             messages.success(request, _("The message is queued again."))
         return redirect("notifications:message_log", slug=self.forum.slug)
+
+
+# Callbacks from the outside: Telegram's webhook and the SMS gateway -------------------------------
+
+
+def _secret_matches(given: str, secret: str) -> bool:
+    return bool(secret) and hmac.compare_digest(given.encode(), secret.encode())
+
+
+def _sms_gateway_verified(request) -> bool:
+    """Accept the gateway's shared secret (X-Webhook-Secret) or an HMAC-SHA256 of the body (X-Signature)."""
+    secret = settings.SMS_WEBHOOK_SECRET
+    if not secret:
+        return False
+    if _secret_matches(request.headers.get("X-Webhook-Secret", ""), secret):
+        return True
+    expected = hmac.new(secret.encode(), request.body, hashlib.sha256).hexdigest()
+    signature = request.headers.get("X-Signature", "").removeprefix("sha256=")
+    return hmac.compare_digest(signature.encode(), expected.encode())
+
+
+def _payload(request) -> dict:
+    """Return the callback's fields, whether the gateway posts JSON or a form."""
+    if request.content_type == "application/json":
+        try:
+            data = json.loads(request.body or b"{}")
+        except ValueError:
+            return {}
+        return data if isinstance(data, dict) else {}
+    return request.POST.dict()
+
+
+def _first(data: dict, *names: str) -> str:
+    return next((str(data[name]) for name in names if data.get(name) not in (None, "")), "")
+
+
+@csrf_exempt
+@require_POST
+def telegram_webhook(request):
+    """Receive one Bot API update (setWebhook with a secret token); the same handler as polling."""
+    if not _secret_matches(
+        request.headers.get("X-Telegram-Bot-Api-Secret-Token", ""), settings.TELEGRAM_WEBHOOK_SECRET
+    ):
+        logger.warning("Telegram webhook refused: wrong or missing secret token")
+        return HttpResponseForbidden()
+    update = _payload(request)
+    if "update_id" not in update:
+        return HttpResponseBadRequest()
+    services.telegram_updates_process(updates=[update])
+    return HttpResponse(status=200)
+
+
+@csrf_exempt
+@require_POST
+def sms_inbound(request):
+    """Receive a text someone sent to the portal's number (fields from/msisdn/sender and text/message)."""
+    if not _sms_gateway_verified(request):
+        logger.warning("inbound SMS refused: not signed by the gateway")
+        return HttpResponseForbidden()
+    data = _payload(request)
+    phone = sender_phone(_first(data, "from", "msisdn", "sender", "phone", "source"))
+    text = _first(data, "text", "message", "body", "content")
+    if not phone:
+        return HttpResponseBadRequest()
+    outcome = services.sms_inbound_receive(phone=phone, text=text)
+    return JsonResponse({"ok": True, "outcome": outcome})
+
+
+@csrf_exempt
+@require_POST
+def sms_receipt(request):
+    """Receive the gateway's delivery receipt for an SMS we sent (fields reference and status)."""
+    if not _sms_gateway_verified(request):
+        logger.warning("SMS receipt refused: not signed by the gateway")
+        return HttpResponseForbidden()
+    data = _payload(request)
+    reference = _first(data, "reference", "client_ref", "client_reference", "message_id", "id")
+    status = _first(data, "status", "dlr_status", "state", "stat")
+    message = services.sms_receipt_record(reference=reference, status=status)
+    return JsonResponse({"ok": message is not None})

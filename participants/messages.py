@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.dispatch import receiver
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Forum
@@ -33,9 +33,9 @@ from notifications.services import (
     telegram_start_subject,
 )
 from notifications.services import telegram_start_token as signed_start_token
-from notifications.signals import telegram_start_received
+from notifications.signals import sms_received, telegram_chat_unlinked, telegram_start_received
 from participants.models import DEFAULT_REMINDER_OFFSETS_DAYS, Registration, ReminderSettings
-from participants.services import registration_message_context, reminder_key_prefix
+from participants.services import CODE_LENGTH, code_normalise, registration_message_context, reminder_key_prefix
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +47,7 @@ FORUM_CHANGED = "forum_changed"
 FORUM_CANCELLED = "forum_cancelled"
 ANNOUNCEMENT = "announcement"
 TELEGRAM_LINKED = "telegram_linked"
+REGISTRATION_STATUS = "registration_status"
 # A thank-you goes out this long after the forum ends, and not at all once this window has passed.
 THANK_YOU_AFTER = timedelta(hours=2)
 THANK_YOU_WINDOW = timedelta(days=7)
@@ -64,6 +65,7 @@ def purposes_declare() -> None:
     purpose_declare(THANK_YOU, _("Thank-you"))
     purpose_declare(ANNOUNCEMENT, _("Announcement"), written=True)
     purpose_declare(TELEGRAM_LINKED, _("Telegram linked"))
+    purpose_declare(REGISTRATION_STATUS, _("Reply: registration status"))
     purpose_declare("organizer_forum_full", _("Forum full (organizers)"), audience="staff")
     purpose_declare("organizer_waitlist_growing", _("Waiting list growing (organizers)"), audience="staff")
 
@@ -356,13 +358,17 @@ def _telegram_link_subject(*, subject: str, chat_id: str) -> bool:
     registration = (
         Registration.objects.filter(pk=int(subject[1:]))
         .select_related("forum")
-        .only("pk", "phone", "full_name", "preferred_language", "forum__id", "forum__title")
+        .only("pk", "status", "phone", "full_name", "preferred_language", "forum__id", "forum__title")
         .first()
     )
     if registration is None:
         return False
     with transaction.atomic():
         telegram_chat_save(phone=registration.phone, chat_id=chat_id)
+        # What the confirmation page promised: this registration's messages now come to Telegram.
+        Registration.objects.filter(pk=registration.pk).exclude(status=Registration.Status.CANCELLED).update(
+            reminder_channel=Registration.Channel.TELEGRAM, updated_at=timezone.now()
+        )
         # Say in the chat that it worked, in the person's language.
         message_queue(
             idempotency_key=f"telegram_linked:{registration.pk}:{chat_id}",
@@ -381,3 +387,50 @@ def _telegram_link_subject(*, subject: str, chat_id: str) -> bool:
 @receiver(telegram_start_received, dispatch_uid="participants.telegram_start")
 def _on_telegram_start(sender, *, subject: str, chat_id: str, **kwargs) -> bool:
     return _telegram_link_subject(subject=subject, chat_id=chat_id)
+
+
+@receiver(telegram_chat_unlinked, dispatch_uid="participants.telegram_unlinked")
+def _on_telegram_unlinked(sender, *, phone: str, **kwargs) -> None:
+    """The chat is gone (bot blocked, /stop): this phone's registrations go back to SMS."""
+    Registration.objects.filter(phone=phone, reminder_channel=Registration.Channel.TELEGRAM).update(
+        reminder_channel=Registration.Channel.SMS, updated_at=timezone.now()
+    )
+
+
+# SMS in ------------------------------------------------------------------------------------------
+
+
+def registration_status_reply(*, phone: str, text: str) -> bool:
+    """Answer a reference code texted from the registration's own phone with its status; return whether it was one.
+
+    Only the phone that registered gets an answer, so a code read over someone's shoulder tells nothing.
+    """
+    code = code_normalise(text)
+    if len(code) != CODE_LENGTH:
+        return False
+    registration = (
+        Registration.objects.select_related("forum")
+        .filter(code=code, phone=phone)
+        .only("pk", "code", "status", "phone", "full_name", "preferred_language", "forum__id", "forum__title")
+        .first()
+    )
+    if registration is None:
+        return False
+    with translation.override(registration.preferred_language):
+        status = str(registration.get_status_display())
+    message_queue(
+        idempotency_key=f"{REGISTRATION_STATUS}:{registration.pk}:{timezone.now():%Y%m%d%H%M%S%f}",
+        purpose=REGISTRATION_STATUS,
+        channel=Message.Channel.SMS,
+        language=registration.preferred_language,
+        recipient_name=registration.full_name,
+        to_phone=phone,
+        forum=registration.forum,
+        context={"code": registration.code, "status": status, "forum_title": registration.forum.title},
+    )
+    return True
+
+
+@receiver(sms_received, dispatch_uid="participants.sms_received")
+def _on_sms_received(sender, *, phone: str, text: str, **kwargs) -> bool:
+    return registration_status_reply(phone=phone, text=text)

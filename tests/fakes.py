@@ -2,6 +2,7 @@
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -14,6 +15,8 @@ class FakeHttpServer:
 
     def __init__(self):
         self.requests: list[tuple[str, dict, bytes]] = []
+        # When each request arrived (time.time()), in the same order: for tests of a sending pace.
+        self.times: list[float] = []
         self.statuses: list[int] = [200]
         self.json_body: dict | None = None
         self.responses: dict[str, dict] = {}
@@ -24,6 +27,7 @@ class FakeHttpServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
                 server.requests.append((self.path, dict(self.headers), body))
+                server.times.append(time.time())
                 status = server.statuses.pop(0) if len(server.statuses) > 1 else server.statuses[0]
                 method = self.path.rsplit("/", 1)[-1]
                 payload = server.responses.get(method, server.json_body or {"ok": status < 400, "result": {}})

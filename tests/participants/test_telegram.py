@@ -68,3 +68,41 @@ def test_forged_start_token_links_nothing():
     assert telegram_chat_link(token=f"r{registration.pk}_00000000000000000000", chat_id="1") is False
     assert telegram_chat_link(token="nonsense", chat_id="1") is False
     assert TelegramChat.objects.count() == 0
+
+
+def test_linking_moves_the_registrations_messages_to_telegram_and_blocking_moves_them_back(
+    telegram_api, django_capture_on_commit_callbacks, settings
+):
+    from notifications.delivery import deliver
+    from participants.models import Registration
+
+    registration = RegistrationFactory(reminder_channel="sms")
+    token = telegram_start_token(registration=registration)
+    telegram_api.responses["getUpdates"] = {"ok": True, "result": [_update(1, f"/start {token}", chat_id=777)]}
+    assert telegram_updates_poll() == 1
+    registration.refresh_from_db()
+    assert registration.reminder_channel == Registration.Channel.TELEGRAM
+
+    # The person blocks the bot: the next message fails there, goes by SMS, and so do later ones.
+    telegram_api.statuses = [403]
+    telegram_api.json_body = {"ok": False, "description": "Forbidden: bot was blocked by the user"}
+    message = MessageFactory(channel=Message.Channel.TELEGRAM, to_phone=registration.phone, body="Bus at 6")
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver(message_id=message.pk)
+    registration.refresh_from_db()
+    assert registration.reminder_channel == Registration.Channel.SMS
+    assert not TelegramChat.objects.exists()
+    again = Message.objects.get(idempotency_key=f"{message.idempotency_key}:again:sms")
+    assert (again.channel, again.status, again.body) == (Message.Channel.SMS, Message.Status.SENT, "Bus at 6")
+
+
+def test_stop_in_the_chat_unlinks_it(telegram_api):
+    from participants.models import Registration
+
+    registration = RegistrationFactory(reminder_channel="telegram")
+    TelegramChat.objects.create(phone=registration.phone, chat_id="4242")
+    telegram_api.responses["getUpdates"] = {"ok": True, "result": [_update(3, "/stop")]}
+    telegram_updates_poll()
+    registration.refresh_from_db()
+    assert registration.reminder_channel == Registration.Channel.SMS
+    assert not TelegramChat.objects.exists()
