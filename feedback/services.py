@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from feedback.calendar import add_working_days
 from feedback.models import AuditEntry, Concern, ConcernEvent
-from feedback.tracking import tracking_code_generate, tracking_code_normalise
+from forum_portal.codes import code_generate, code_normalise
 from notifications.services import message_queue
 
 logger = logging.getLogger(__name__)
@@ -166,7 +166,7 @@ def concern_submit(
     )
     if attachment:
         concern.attachment = attachment
-    concern.tracking_code = tracking_code_generate()
+    concern.tracking_code = code_generate()
     concern.full_clean(exclude=["tracking_code", "attachment"])
     for attempt in range(TRACKING_CODE_ATTEMPTS):
         try:
@@ -178,7 +178,7 @@ def concern_submit(
             if attempt == TRACKING_CODE_ATTEMPTS - 1 or not taken:
                 raise
             concern.pk = None
-            concern.tracking_code = tracking_code_generate()
+            concern.tracking_code = code_generate()
     _event(concern=concern, kind=ConcernEvent.Kind.SUBMITTED, actor=recorded_by, to_status=Status.NEW)
     logger.info("concern %s submitted via %s", concern.pk, concern.channel)
     return concern
@@ -289,7 +289,7 @@ def concern_add_note(*, concern: Concern, text: str, actor) -> ConcernEvent:
 @transaction.atomic
 def concern_link(*, concern: Concern, other_code: str, duplicate: bool, actor) -> Concern:
     """Link a related concern, or mark this one a duplicate of another (found by its tracking code)."""
-    other = Concern.objects.filter(tracking_code=tracking_code_normalise(other_code)).first()
+    other = Concern.objects.filter(tracking_code=code_normalise(other_code)).first()
     if other is None or other.pk == concern.pk:
         raise ValidationError({"other_code": _("No other concern has this tracking code.")})
     concern = _locked(concern)

@@ -12,8 +12,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from events.models import Forum, ForumSeries, Province
+from forum_portal.codes import code_generate
 from participants.models import Registration, SeatTarget
-from participants.services import CODE_ALPHABET, CODE_LENGTH
 
 R = Registration
 
@@ -62,7 +62,7 @@ BENCHMARK_SLUG = "benchmark-participants"
 def _codes(count: int, rng: random.Random) -> list[str]:
     codes: set[str] = set()
     while len(codes) < count:
-        codes.add("".join(rng.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)))
+        codes.add(code_generate(rng=rng))
     return list(codes)
 
 

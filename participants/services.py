@@ -6,8 +6,6 @@ serialises writers anyway.) Messages are recorded in the outbox in the same tran
 after commit by the notifications app.
 """
 
-import secrets
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
@@ -19,15 +17,13 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import ORGANIZERS
 from events.models import Forum
+from forum_portal.codes import code_generate, code_normalise
 from notifications.services import message_queue
 from participants import selectors
 from participants.models import Registration, SeatTarget
 
 Status = Registration.Status
 
-# No 0/O, 1/I/L, 2/Z, 5/S, 8/B: a code read aloud or typed from paper cannot be misread.
-CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
-CODE_LENGTH = 10
 TOKEN_SALT = "participants.registration"  # noqa: S105 - a signing namespace, not a secret
 WAITLIST_THRESHOLDS = (10, 25, 50, 100, 250, 500)
 MAX_CONFIRMATION_RESENDS = 3
@@ -58,16 +54,11 @@ class LinkExpiredError(Exception):
 
 
 def code_new() -> str:
-    """Return a fresh, unguessable reference code (24^10 ≈ 10^14 possibilities)."""
+    """Return a fresh reference code that no registration has yet (see forum_portal.codes)."""
     while True:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        code = code_generate()
         if not Registration.objects.filter(code=code).exists():
             return code
-
-
-def code_normalise(value: str) -> str:
-    """Return a code as typed or scanned (any case, dashes, spaces) in its stored form."""
-    return "".join(ch for ch in (value or "").upper() if ch.isalnum())
 
 
 # Self-service links -------------------------------------------------------------------------------
