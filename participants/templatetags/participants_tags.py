@@ -1,7 +1,7 @@
 from django import template
 
+from forum_portal.phones import phone_display as _phone_display
 from participants import selectors
-from participants.phones import phone_display as _phone_display
 
 register = template.Library()
 

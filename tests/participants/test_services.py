@@ -7,10 +7,10 @@ from django.utils import timezone
 
 from events.models import Forum
 from forum_portal import codes
+from forum_portal.phones import phone_normalise
 from notifications.models import Message
 from participants import selectors, services
 from participants.models import Registration
-from participants.phones import phone_normalise
 from tests.accounts.factories import UserFactory
 from tests.events.factories import ForumFactory
 from tests.participants.factories import RegistrationFactory, registration_data
