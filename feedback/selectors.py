@@ -3,7 +3,6 @@
 from datetime import datetime, timedelta
 from statistics import median
 
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import (
     Aggregate,
@@ -21,6 +20,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from accounts.roles import NSSF_STAFF, NSSF_SUPERVISORS
+from accounts.selectors import users_in_roles
 from feedback.models import Concern, ConcernEvent
 from forum_portal.codes import code_normalise
 
@@ -79,12 +79,7 @@ def concerns_visible_to(*, user) -> QuerySet[Concern]:
 
 def staff_members() -> QuerySet:
     """Return the active NSSF staff and supervisors: who may be assigned a concern."""
-    User = get_user_model()
-    return (
-        User.objects.filter(is_active=True, groups__name__in=[NSSF_STAFF, NSSF_SUPERVISORS])
-        .distinct()
-        .order_by("full_name", "email")
-    )
+    return users_in_roles(roles=[NSSF_STAFF, NSSF_SUPERVISORS]).order_by("full_name", "email")
 
 
 SEARCH_MAX_TERMS = 6

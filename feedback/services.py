@@ -12,13 +12,13 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from feedback.calendar import add_working_days
 from feedback.models import AuditEntry, Concern, ConcernEvent
 from forum_portal.codes import code_generate, code_normalise
+from forum_portal.links import absolute_url
 from notifications.services import message_queue
 
 logger = logging.getLogger(__name__)
@@ -64,11 +64,6 @@ def _event(*, concern: Concern, kind: str, actor, text: str = "", from_status: s
     return event
 
 
-def _absolute(concern: Concern, url_name: str, **kwargs) -> str:
-    with translation.override(concern.language):
-        return settings.SITE_URL.rstrip("/") + reverse(url_name, kwargs=kwargs or None)
-
-
 def concern_resolution_token(*, concern: Concern) -> str:
     """Return the signed token of the "was it resolved?" link for this concern."""
     return signing.dumps({"c": concern.pk, "t": concern.tracking_code}, salt=RESOLUTION_SALT)
@@ -100,7 +95,7 @@ def _notify_submitter(*, concern: Concern, purpose: str, event: ConcernEvent, ex
         context={
             "concern_id": concern.pk,
             "tracking_code": concern.display_code,
-            "track_url": _absolute(concern, "feedback:concern_track"),
+            "track_url": absolute_url("feedback:concern_track", language=concern.language),
             "public_response": concern.public_response,
             "closing_reason": concern.closing_reason,
             **(extra or {}),
@@ -390,7 +385,11 @@ def concern_resolution_checks_queue(*, now: datetime | None = None) -> int:
                 concern=concern,
                 purpose="concern_resolution_check",
                 event=event,
-                extra={"resolution_url": _absolute(concern, "feedback:concern_resolution", token=token)},
+                extra={
+                    "resolution_url": absolute_url(
+                        "feedback:concern_resolution", language=concern.language, token=token
+                    )
+                },
             )
             asked += 1
     return asked

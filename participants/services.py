@@ -6,18 +6,17 @@ serialises writers anyway.) Messages are recorded in the outbox in the same tran
 after commit by the notifications app.
 """
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import ORGANIZERS
+from accounts.selectors import users_in_roles
 from events.models import Forum
 from forum_portal.codes import code_generate, code_normalise
+from forum_portal.links import absolute_url
 from notifications.services import message_queue
 from participants import selectors
 from participants.models import Registration, SeatTarget
@@ -93,9 +92,8 @@ def registration_from_token(*, token: str) -> Registration:
 
 def registration_manage_url(*, registration: Registration) -> str:
     """Return the absolute URL of the signed self-service link, in the person's language."""
-    with translation.override(registration.preferred_language):
-        path = reverse("participants:manage", kwargs={"token": registration_token(registration=registration)})
-    return settings.SITE_URL.rstrip("/") + path
+    token = registration_token(registration=registration)
+    return absolute_url("participants:manage", language=registration.preferred_language, token=token)
 
 
 # Messages ---------------------------------------------------------------------------------------
@@ -133,16 +131,8 @@ def _participant_message(*, registration: Registration, purpose: str, key_suffix
 
 
 def _organizer_message(*, forum: Forum, purpose: str, key: str, context: dict) -> None:
-    with translation.override("en"):
-        manage_url = settings.SITE_URL.rstrip("/") + reverse("participants:manage_list", kwargs={"slug": forum.slug})
-    organizers = (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=ORGANIZERS)
-        .exclude(email="")
-        .distinct()
-        .order_by("pk")
-    )
-    for user in organizers:
+    manage_url = absolute_url("participants:manage_list", language="en", slug=forum.slug)
+    for user in users_in_roles(roles=[ORGANIZERS]).exclude(email=""):
         message_queue(
             idempotency_key=f"{key}:user:{user.pk}",
             purpose=purpose,
