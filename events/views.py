@@ -101,7 +101,7 @@ class SeriesEditView(PermissionRequiredMixin, TemplateView):
         saved = copy.copy(self.series)
         form = ForumSeriesForm(request.POST, instance=self.series)
         if form.is_valid():
-            series = services.series_save(form=form)
+            series = form.save()
             messages.success(request, _("The series “%(title)s” was saved.") % {"title": series.title})
             return redirect("events:manage_forum_list")
         return self.render_to_response(self.get_context_data(form=form, series=saved), status=400)
@@ -130,7 +130,7 @@ class ForumEditView(PermissionRequiredMixin, TemplateView):
         agenda = AgendaItemFormSet(request.POST, instance=self.forum or Forum(), prefix="agenda")
         if form.is_valid() and agenda.is_valid():
             try:
-                forum = services.forum_save(form=form, agenda_formset=agenda)
+                forum = form.save(agenda=agenda)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
