@@ -161,10 +161,6 @@ class Registration(models.Model):
         """Return the code in two groups, easier to read aloud at the door."""
         return code_display(self.code)
 
-    def support_needs_display(self) -> list[str]:
-        labels = dict(self.SupportNeed.choices)
-        return [str(labels.get(need, need)) for need in self.support_needs]
-
 
 class SeatTarget(models.Model):
     """A goal for the mix of the room (a share of women, seats per province or role); informs, refuses no one."""
