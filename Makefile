@@ -1,5 +1,7 @@
 # forum-portal: the front door. `make run` starts the portal; `make test` runs every check.
 SHELL := /bin/bash
+# A pipeline fails when any command in it fails, not only the last (pip piped through a filter, say).
+.SHELLFLAGS := -o pipefail -c
 .DEFAULT_GOAL := help
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -34,8 +36,9 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@PYTHON="$$($(find_python))" || { echo "forum-portal needs Python 3.12 or newer. Install it (for example 'pyenv install 3.12') and run make again." >&2; exit 1; }; \
 	echo "Using $$PYTHON ($$($$PYTHON --version))"; \
 	[ -x $(PY) ] && $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null || { rm -rf $(VENV); "$$PYTHON" -m venv $(VENV); }
-	$(PY) -m pip install --quiet --upgrade pip 2>&1 | grep -v 'is ignored' || true
-	$(PY) -m pip install --quiet -r requirements-dev.txt 2>&1 | grep -v 'is ignored' || true
+	@# The filter drops pip's "Location ... is ignored" warnings; it must not hide pip's own failure (pipefail).
+	$(PY) -m pip install --quiet --upgrade pip 2>&1 | { grep -v 'is ignored' || true; }
+	$(PY) -m pip install --quiet -r requirements-dev.txt 2>&1 | { grep -v 'is ignored' || true; }
 	$(PY) -c 'import django, celery, allauth' 
 	@touch $@
 
