@@ -26,10 +26,10 @@ endef
 .PHONY: help
 help:
 	@echo "make run      set everything up and start the portal (web, Celery worker and beat)"
-	@echo "make test     set everything up and run ruff and the test suite"
+	@echo "make test     set everything up and run ruff, the import layers and the test suite"
 	@echo "make bench    run the benchmarks in bench/"
 	@echo "make fmt      format the code (ruff)"
-	@echo "make lint     lint the code (ruff)"
+	@echo "make lint     lint the code (ruff) and check the import layers (import-linter)"
 	@echo "make messages update the translation catalogues; make compilemessages to compile them"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -39,7 +39,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@# The filter drops pip's "Location ... is ignored" warnings; it must not hide pip's own failure (pipefail).
 	$(PY) -m pip install --quiet --upgrade pip 2>&1 | { grep -v 'is ignored' || true; }
 	$(PY) -m pip install --quiet -r requirements-dev.txt 2>&1 | { grep -v 'is ignored' || true; }
-	$(PY) -c 'import django, celery, allauth' 
+	$(PY) -c 'import django, celery, allauth, importlinter' 
 	@touch $@
 
 static/vendor/.built: package.json package-lock.json scripts/build-static.mjs
@@ -73,6 +73,7 @@ run: setup
 test: setup
 	@source scripts/detect-services.sh && \
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && \
+	$(VENV)/bin/lint-imports && \
 	$(PY) manage.py makemigrations --check --dry-run -v 0 && \
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
@@ -86,7 +87,7 @@ fmt: $(VENV)/.installed
 
 .PHONY: lint
 lint: $(VENV)/.installed
-	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/lint-imports
 
 .PHONY: messages
 messages: $(VENV)/.installed
