@@ -1,5 +1,7 @@
 # forum-portal: the front door. `make run` starts the portal; `make test` runs every check.
 SHELL := /bin/bash
+# A pipeline fails when any command in it fails, not only the last (pip piped through a filter, say).
+.SHELLFLAGS := -o pipefail -c
 .DEFAULT_GOAL := help
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -24,19 +26,20 @@ endef
 .PHONY: help
 help:
 	@echo "make run      set everything up and start the portal (web, Celery worker and beat)"
-	@echo "make test     set everything up and run ruff and the test suite"
+	@echo "make test     set everything up and run ruff, the import layers and the test suite"
 	@echo "make bench    run the benchmarks in bench/"
 	@echo "make fmt      format the code (ruff)"
-	@echo "make lint     lint the code (ruff)"
+	@echo "make lint     lint the code (ruff) and check the import layers (import-linter)"
 	@echo "make messages update the translation catalogues; make compilemessages to compile them"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@PYTHON="$$($(find_python))" || { echo "forum-portal needs Python 3.12 or newer. Install it (for example 'pyenv install 3.12') and run make again." >&2; exit 1; }; \
 	echo "Using $$PYTHON ($$($$PYTHON --version))"; \
 	[ -x $(PY) ] && $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null || { rm -rf $(VENV); "$$PYTHON" -m venv $(VENV); }
-	$(PY) -m pip install --quiet --upgrade pip 2>&1 | grep -v 'is ignored' || true
-	$(PY) -m pip install --quiet -r requirements-dev.txt 2>&1 | grep -v 'is ignored' || true
-	$(PY) -c 'import django, celery, allauth' 
+	@# The filter drops pip's "Location ... is ignored" warnings; it must not hide pip's own failure (pipefail).
+	$(PY) -m pip install --quiet --upgrade pip 2>&1 | { grep -v 'is ignored' || true; }
+	$(PY) -m pip install --quiet -r requirements-dev.txt 2>&1 | { grep -v 'is ignored' || true; }
+	$(PY) -c 'import django, celery, allauth, importlinter' 
 	@touch $@
 
 static/vendor/.built: package.json package-lock.json scripts/build-static.mjs
@@ -70,6 +73,7 @@ run: setup
 test: setup
 	@source scripts/detect-services.sh && \
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && \
+	$(VENV)/bin/lint-imports && \
 	$(PY) manage.py makemigrations --check --dry-run -v 0 && \
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
@@ -83,7 +87,7 @@ fmt: $(VENV)/.installed
 
 .PHONY: lint
 lint: $(VENV)/.installed
-	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/lint-imports
 
 .PHONY: messages
 messages: $(VENV)/.installed

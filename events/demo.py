@@ -195,6 +195,7 @@ def seed_users() -> dict[str, str]:
             user.set_password(credentials[email])
             user.save()
         user.groups.set(Group.objects.filter(name__in=roles))
+    CREDENTIALS_FILE.parent.mkdir(parents=True, exist_ok=True)
     CREDENTIALS_FILE.write_text(json.dumps(credentials, indent=2))
     CREDENTIALS_FILE.chmod(0o600)
     return credentials

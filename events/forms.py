@@ -3,6 +3,7 @@ from crispy_forms.layout import Column, Div, Layout, Row
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from events import services
 from events.models import AgendaItem, Forum, ForumSeries, Province
 from events.services import RESERVED_SLUGS
 
@@ -85,6 +86,11 @@ class ForumForm(forms.ModelForm):
             self.add_error("registration_closes_at", _("Registration must close before the forum ends."))
         return cleaned
 
+    def save(self, *, agenda: "BaseAgendaItemFormSet") -> Forum:
+        """Save the forum and its validated `agenda` formset through the service, all or nothing."""
+        forum = self.instance if self.instance.pk else None
+        return services.forum_save(forum=forum, **self.cleaned_data, agenda=agenda.entries())
+
 
 class AgendaItemForm(forms.ModelForm):
     new_speakers = forms.CharField(
@@ -145,8 +151,34 @@ def _parse_speaker(line: str) -> dict | None:
     return {"name": name[:200], "job_title": job_title[:200], "organisation": organisation[:200]}
 
 
+class BaseAgendaItemFormSet(forms.BaseInlineFormSet):
+    def entries(self) -> list[dict]:
+        """Return the changed and deleted items as the plain entries `services.forum_save` takes."""
+        deleted = set(self.deleted_forms) if self.can_delete else set()
+        entries = []
+        for form in self.forms:
+            item_id = form.instance.pk if form in self.initial_forms else None
+            if form in deleted:
+                if item_id:
+                    entries.append({"id": item_id, "delete": True})
+            elif form.has_changed():
+                fields = {name: form.cleaned_data.get(name) for name in services.AGENDA_FIELDS}
+                speakers = form.cleaned_data.get("speakers") or []
+                entries.append(
+                    {"id": item_id, **fields, "speakers": speakers, "new_speakers": form.cleaned_data["new_speakers"]}
+                )
+        return entries
+
+
 AgendaItemFormSet = forms.inlineformset_factory(
-    Forum, AgendaItem, form=AgendaItemForm, extra=3, can_delete=True, max_num=60, validate_max=True
+    Forum,
+    AgendaItem,
+    form=AgendaItemForm,
+    formset=BaseAgendaItemFormSet,
+    extra=3,
+    can_delete=True,
+    max_num=60,
+    validate_max=True,
 )
 
 
@@ -174,6 +206,10 @@ class ForumSeriesForm(forms.ModelForm):
         if not 2000 <= year <= 2100:
             raise forms.ValidationError(_("Enter a year between 2000 and 2100."))
         return year
+
+    def save(self) -> ForumSeries:
+        """Save the series through the service."""
+        return services.series_save(series=self.instance if self.instance.pk else None, **self.cleaned_data)
 
 
 class ManageForumFilterForm(forms.Form):

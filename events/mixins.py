@@ -11,7 +11,7 @@ class ManageForumMixin(PermissionRequiredMixin):
 
     Anonymous users are sent to log in; a logged-in user without the permission gets 403 before the forum is
     looked up, so the answer does not tell whether a forum with that slug exists. The forum is in the template
-    context as `forum`, with `active` naming the organizer tab to highlight.
+    context as `forum`, with `active` naming the organizer tab to highlight (`active_tab`).
     """
 
     forum_queryset = Forum.objects.select_related("series", "host_province")
@@ -28,3 +28,11 @@ class ManageForumMixin(PermissionRequiredMixin):
         if self.active_tab:
             context.setdefault("active", self.active_tab)
         return super().get_context_data(**context)
+
+    def forum_object_or_404(self, queryset, **lookups):
+        """Return the object of this forum that matches `lookups` (a model or a queryset with a `forum` field).
+
+        Another forum's object answers 404, as if it did not exist: under this forum's URL it does not, and a 403
+        would tell an organizer of one forum which ids exist in another.
+        """
+        return get_object_or_404(queryset, forum=self.forum, **lookups)

@@ -1,11 +1,14 @@
 """Writes for forums: saving with the agenda, the publishing lifecycle, duplication."""
 
+from collections.abc import Iterable
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from events.models import AgendaItem, Forum, ForumSeries, Speaker
+from events.models import AgendaItem, Forum, ForumSeries, Province, Speaker
 from events.signals import forum_cancelled, forum_changed
 
 Status = Forum.Status
@@ -22,6 +25,10 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
 
 # Forum fields whose change is announced to confirmed participants (through the `forum_changed` signal).
 NOTIFIED_FIELDS = ("venue_name", "venue_address", "starts_at", "ends_at")
+
+
+# What an agenda entry may set on its item (speakers are set apart, being many-to-many).
+AGENDA_FIELDS = ("starts_at", "ends_at", "title", "session_kind", "description")
 
 
 # Paths under /manage/forums/ that a forum's slug must not shadow.
@@ -50,37 +57,97 @@ def forum_unique_slug(*, title: str, exclude_pk: int | None = None) -> str:
 
 
 @transaction.atomic
-def series_save(*, form) -> ForumSeries:
-    """Save a forum series from its validated form, making a unique slug from the title if none was given."""
-    series = form.save(commit=False)
-    if not series.slug:
-        series.slug = _unique_slug(model=ForumSeries, title=series.title, exclude_pk=series.pk, fallback="series")
+def series_save(
+    *,
+    series: ForumSeries | None = None,
+    title: str,
+    theme: str,
+    year: int,
+    co_organizers: str,
+    slug: str = "",
+    description: str = "",
+) -> ForumSeries:
+    """Create a forum series (`series` None) or change `series`; make a unique slug from the title if none is given.
+
+    Raise ValidationError if the series breaks a model rule.
+    """
+    series = series if series is not None else ForumSeries()
+    series.title, series.theme, series.year = title, theme, year
+    series.co_organizers, series.description = co_organizers, description
+    series.slug = slug or _unique_slug(model=ForumSeries, title=title, exclude_pk=series.pk, fallback="series")
     series.full_clean()
     series.save()
     return series
 
 
+def _agenda_save(*, forum: Forum, agenda: Iterable[dict]) -> None:
+    for entry in agenda:
+        item = forum.agenda_items.get(pk=entry["id"]) if entry.get("id") else AgendaItem(forum=forum)
+        if entry.get("delete"):
+            if item.pk:
+                item.delete()
+            continue
+        for name in AGENDA_FIELDS:
+            setattr(item, name, entry.get(name, getattr(item, name)))
+        item.full_clean()
+        item.save()
+        speakers = list(entry.get("speakers", ()))
+        speakers += [Speaker.objects.get_or_create(**fields)[0] for fields in entry.get("new_speakers", ())]
+        item.speakers.set(speakers)
+
+
 @transaction.atomic
-def forum_save(*, form, agenda_formset) -> Forum:
-    """Save a forum from its validated form together with its agenda formset, all or nothing."""
-    forum = form.save(commit=False)
-    if not forum.slug:
-        forum.slug = forum_unique_slug(title=forum.title, exclude_pk=forum.pk)
+def forum_save(
+    *,
+    forum: Forum | None = None,
+    series: ForumSeries,
+    title: str,
+    kind: str,
+    host_province: Province,
+    venue_name: str,
+    venue_address: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    capacity: int,
+    registration_opens_at: datetime,
+    registration_closes_at: datetime,
+    slug: str = "",
+    description: str = "",
+    covered_provinces: Iterable[Province] = (),
+    agenda: Iterable[dict] = (),
+) -> Forum:
+    """Create a forum (`forum` None) or change `forum`, with its covered provinces and agenda, all or nothing.
+
+    Each `agenda` entry is a dict: "id" of the item to change (None for a new one), "delete", the item's fields
+    (AGENDA_FIELDS), "speakers" (Speaker rows) and "new_speakers" (dicts of Speaker fields, created if unknown).
+    Raise ValidationError if the forum or an item breaks a model rule; nothing is saved then. A change of venue or
+    time is announced to the confirmed participants.
+    """
+    forum = forum if forum is not None else Forum()
+    for name, value in {
+        "series": series,
+        "title": title,
+        "kind": kind,
+        "host_province": host_province,
+        "venue_name": venue_name,
+        "venue_address": venue_address,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "capacity": capacity,
+        "registration_opens_at": registration_opens_at,
+        "registration_closes_at": registration_closes_at,
+        "description": description,
+    }.items():
+        setattr(forum, name, value)
+    forum.slug = slug or forum_unique_slug(title=title, exclude_pk=forum.pk)
     forum.full_clean()
     # What participants were told (venue, time), read before saving, so a change can be announced to them.
     before = Forum.objects.filter(pk=forum.pk).values(*NOTIFIED_FIELDS).first() if forum.pk else None
     forum.save()
     if before is not None and any(before[field] != getattr(forum, field) for field in NOTIFIED_FIELDS):
         forum_changed.send(sender=Forum, forum=forum, old=before)
-    form.save_m2m()
-    agenda_formset.instance = forum
-    agenda_formset.save()
-    for item_form in agenda_formset.forms:
-        item = item_form.instance
-        if item.pk and item_form.cleaned_data.get("new_speakers") and not item_form.cleaned_data.get("DELETE"):
-            item.speakers.add(
-                *(Speaker.objects.get_or_create(**fields)[0] for fields in item_form.cleaned_data["new_speakers"])
-            )
+    forum.covered_provinces.set(covered_provinces)
+    _agenda_save(forum=forum, agenda=agenda)
     return forum
 
 

@@ -9,7 +9,7 @@ urlpatterns = [
     path("forums/", views.ForumListView.as_view(), name="forum_list"),
     path("forums/<slug:slug>/", views.forum_detail, name="forum_detail"),
     path("manage/forums/", views.ManageForumListView.as_view(), name="manage_forum_list"),
-    path("manage/forums/new/", views.ForumEditView.as_view(), name="manage_forum_create"),
+    path("manage/forums/new/", views.ForumCreateView.as_view(), name="manage_forum_create"),
     path("manage/forums/<slug:slug>/", views.ForumEditView.as_view(), name="manage_forum_edit"),
     re_path(
         r"^manage/forums/(?P<slug>[-\w]+)/(?P<action>publish|close|reopen|complete|cancel)/$",

@@ -11,6 +11,7 @@ from django.views.generic import ListView, TemplateView
 
 from events import selectors, services
 from events.forms import AgendaItemFormSet, ForumForm, ForumSeriesForm, ManageForumFilterForm
+from events.mixins import ManageForumMixin
 from events.models import Forum, ForumSeries
 
 MANAGE_PERMISSION = "events.manage_forums"
@@ -87,36 +88,30 @@ class SeriesEditView(PermissionRequiredMixin, TemplateView):
     permission_required = MANAGE_PERMISSION
     template_name = "events/manage/series_form.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        slug = kwargs.get("slug")
-        self.series = get_object_or_404(ForumSeries, slug=slug) if slug else None
-        return super().dispatch(request, *args, **kwargs)
+    def get_series(self) -> ForumSeries | None:
+        slug = self.kwargs.get("slug")
+        return get_object_or_404(ForumSeries, slug=slug) if slug else None
 
     def get(self, request, *args, **kwargs):
-        return self.render_to_response(
-            self.get_context_data(form=ForumSeriesForm(instance=self.series), series=self.series)
-        )
+        series = self.get_series()
+        return self.render_to_response(self.get_context_data(form=ForumSeriesForm(instance=series), series=series))
 
     def post(self, request, *args, **kwargs):
-        saved = copy.copy(self.series)
-        form = ForumSeriesForm(request.POST, instance=self.series)
+        series = self.get_series()
+        saved = copy.copy(series)
+        form = ForumSeriesForm(request.POST, instance=series)
         if form.is_valid():
-            series = services.series_save(form=form)
+            series = form.save()
             messages.success(request, _("The series “%(title)s” was saved.") % {"title": series.title})
             return redirect("events:manage_forum_list")
         return self.render_to_response(self.get_context_data(form=form, series=saved), status=400)
 
 
-class ForumEditView(PermissionRequiredMixin, TemplateView):
-    """Create a forum, or edit one, together with its agenda on the same page."""
+class _ForumFormMixin:
+    """A forum's form and its agenda formset on one page, saved together."""
 
-    permission_required = MANAGE_PERMISSION
     template_name = "events/manage/forum_form.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        slug = kwargs.get("slug")
-        self.forum = get_object_or_404(Forum, slug=slug) if slug else None
-        return super().dispatch(request, *args, **kwargs)
+    forum = None
 
     def get(self, request, *args, **kwargs):
         form = ForumForm(instance=self.forum)
@@ -130,7 +125,7 @@ class ForumEditView(PermissionRequiredMixin, TemplateView):
         agenda = AgendaItemFormSet(request.POST, instance=self.forum or Forum(), prefix="agenda")
         if form.is_valid() and agenda.is_valid():
             try:
-                forum = services.forum_save(form=form, agenda_formset=agenda)
+                forum = form.save(agenda=agenda)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -139,34 +134,46 @@ class ForumEditView(PermissionRequiredMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form, agenda=agenda, forum=saved), status=400)
 
 
-class ForumTransitionView(PermissionRequiredMixin, View):
+class ForumCreateView(PermissionRequiredMixin, _ForumFormMixin, TemplateView):
+    """Create a forum together with its agenda."""
+
+    permission_required = MANAGE_PERMISSION
+
+
+class ForumEditView(ManageForumMixin, _ForumFormMixin, TemplateView):
+    """Edit a forum together with its agenda."""
+
+    permission_required = MANAGE_PERMISSION
+    active_tab = "edit"
+
+
+class ForumTransitionView(ManageForumMixin, View):
     """Publish, close, reopen, complete or cancel a forum (POST only)."""
 
     permission_required = MANAGE_PERMISSION
     http_method_names = ["post"]
 
     def post(self, request, slug, action):
-        forum = get_object_or_404(Forum, slug=slug)
         if action == "cancel" and request.POST.get("confirm") != "yes":
             # Cancelling tells every participant; ask once more, on a page that works without JavaScript.
-            return render(request, "events/manage/forum_cancel_confirm.html", {"forum": forum})
+            return render(request, "events/manage/forum_cancel_confirm.html", {"forum": self.forum})
         try:
-            forum = services.forum_transition(forum=forum, action=action)
+            forum = services.forum_transition(forum=self.forum, action=action)
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
         else:
             messages.success(request, _("The forum is now “%(status)s”.") % {"status": forum.get_status_display()})
-        return redirect("events:manage_forum_edit", slug=forum.slug)
+        return redirect("events:manage_forum_edit", slug=slug)
 
 
-class ForumDuplicateView(PermissionRequiredMixin, View):
+class ForumDuplicateView(ManageForumMixin, View):
     """Start the next forum from a copy of this one (POST only)."""
 
     permission_required = MANAGE_PERMISSION
     http_method_names = ["post"]
 
     def post(self, request, slug):
-        copy = services.forum_duplicate(forum=get_object_or_404(Forum, slug=slug))
+        copy = services.forum_duplicate(forum=self.forum)
         messages.success(request, _("A draft copy was created. Change its title, dates and venue, then publish it."))
         return redirect("events:manage_forum_edit", slug=copy.slug)

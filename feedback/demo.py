@@ -16,7 +16,7 @@ from django.utils import timezone
 from events.models import Province
 from feedback.calendar import add_working_days, holidays_between
 from feedback.models import Concern, ConcernEvent
-from feedback.tracking import ALPHABET, LENGTH
+from forum_portal.codes import code_generate
 
 Status = Concern.Status
 C = Concern.Category
@@ -159,8 +159,7 @@ CURATED = [
 
 
 def _code(seed: str) -> str:
-    rng = random.Random(seed)
-    return "".join(rng.choice(ALPHABET) for _ in range(LENGTH))
+    return code_generate(rng=random.Random(seed))
 
 
 def _due(received: datetime, holidays: set) -> dict:

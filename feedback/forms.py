@@ -1,4 +1,3 @@
-import phonenumbers
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
 from django import forms
@@ -9,6 +8,7 @@ from events.models import AgendaItem, Forum, ForumSeries, Province
 from feedback import selectors, services
 from feedback.attachments import attachment_validate
 from feedback.models import Concern
+from forum_portal.phones import INVALID_PHONE, phone_normalise
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -97,15 +97,7 @@ class ConcernForm(forms.ModelForm):
 
     def clean_contact_phone(self):
         raw = self.cleaned_data.get("contact_phone", "").strip()
-        if not raw:
-            return ""
-        try:
-            number = phonenumbers.parse(raw, "KH")
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is None or not phonenumbers.is_valid_number(number):
-            raise ValidationError(_("Enter a valid phone number, for example 012 345 678."))
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return phone_normalise(raw, message=INVALID_PHONE) if raw else ""
 
     def clean_attachment(self):
         upload = self.cleaned_data.get("attachment")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from feedback.tracking import tracking_code_display
+from forum_portal.codes import code_display
 
 
 class PrivateStorage(FileSystemStorage):
@@ -254,7 +254,7 @@ class Concern(models.Model):
 
     @property
     def display_code(self) -> str:
-        return tracking_code_display(self.tracking_code)
+        return code_display(self.tracking_code)
 
     @property
     def is_open(self) -> bool:

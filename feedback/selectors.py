@@ -3,7 +3,6 @@
 from datetime import datetime, timedelta
 from statistics import median
 
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import (
     Aggregate,
@@ -21,8 +20,9 @@ from django.db.models import (
 from django.utils import timezone
 
 from accounts.roles import NSSF_STAFF, NSSF_SUPERVISORS
+from accounts.selectors import users_in_roles
 from feedback.models import Concern, ConcernEvent
-from feedback.tracking import tracking_code_normalise
+from forum_portal.codes import code_normalise
 
 Status = Concern.Status
 
@@ -79,12 +79,7 @@ def concerns_visible_to(*, user) -> QuerySet[Concern]:
 
 def staff_members() -> QuerySet:
     """Return the active NSSF staff and supervisors: who may be assigned a concern."""
-    User = get_user_model()
-    return (
-        User.objects.filter(is_active=True, groups__name__in=[NSSF_STAFF, NSSF_SUPERVISORS])
-        .distinct()
-        .order_by("full_name", "email")
-    )
+    return users_in_roles(roles=[NSSF_STAFF, NSSF_SUPERVISORS]).order_by("full_name", "email")
 
 
 SEARCH_MAX_TERMS = 6
@@ -99,7 +94,7 @@ def _search(concerns: QuerySet[Concern], text: str) -> QuerySet[Concern]:
     """
     for term in text.split()[:SEARCH_MAX_TERMS]:
         condition = Q(description__icontains=term)
-        code = tracking_code_normalise(term)
+        code = code_normalise(term)
         if len(code) >= 4:
             condition |= Q(tracking_code__icontains=code)
         concerns = concerns.filter(condition)
@@ -162,7 +157,7 @@ def concern_for_staff(*, user, code: str) -> Concern:
         .select_related("forum__series", "province", "assignee", "recorded_by", "session", "duplicate_of")
         .prefetch_related(Prefetch("events", queryset=events), "related")
         .annotate(is_overdue=ExpressionWrapper(overdue_q(), output_field=BooleanField()))
-        .get(tracking_code=tracking_code_normalise(code))
+        .get(tracking_code=code_normalise(code))
     )
 
 
@@ -172,7 +167,7 @@ def concern_for_tracking(*, code: str) -> Concern | None:
     return (
         Concern.objects.select_related("forum")
         .prefetch_related(Prefetch("events", queryset=events, to_attr="public_events"))
-        .filter(tracking_code=tracking_code_normalise(code))
+        .filter(tracking_code=code_normalise(code))
         .first()
     )
 

@@ -13,7 +13,6 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -22,8 +21,8 @@ from accounts.selectors import users_in_roles
 from feedback import selectors
 from feedback.calendar import add_working_days
 from feedback.models import AuditEntry, Concern, ConcernEvent
-from feedback.tracking import LENGTH as TRACKING_CODE_LENGTH
-from feedback.tracking import tracking_code_generate, tracking_code_normalise
+from forum_portal.codes import LENGTH as CODE_LENGTH
+from forum_portal.codes import code_generate, code_normalise
 from forum_portal.links import absolute_url
 from notifications.models import Message
 from notifications.services import message_queue, messages_queue_bulk
@@ -71,11 +70,6 @@ def _event(*, concern: Concern, kind: str, actor, text: str = "", from_status: s
     return event
 
 
-def _absolute(concern: Concern, url_name: str, **kwargs) -> str:
-    with translation.override(concern.language):
-        return settings.SITE_URL.rstrip("/") + reverse(url_name, kwargs=kwargs or None)
-
-
 def concern_resolution_token(*, concern: Concern) -> str:
     """Return the signed token of the "was it resolved?" link for this concern."""
     return signing.dumps({"c": concern.pk, "t": concern.tracking_code}, salt=RESOLUTION_SALT)
@@ -107,7 +101,7 @@ def _notify_submitter(*, concern: Concern, purpose: str, event: ConcernEvent, ex
         context={
             "concern_id": concern.pk,
             "tracking_code": concern.display_code,
-            "track_url": _absolute(concern, "feedback:concern_track"),
+            "track_url": absolute_url("feedback:concern_track", language=concern.language),
             "public_response": concern.public_response,
             "closing_reason": concern.closing_reason,
             **(extra or {}),
@@ -173,7 +167,7 @@ def concern_submit(
     )
     if attachment:
         concern.attachment = attachment
-    concern.tracking_code = tracking_code_generate()
+    concern.tracking_code = code_generate()
     concern.full_clean(exclude=["tracking_code", "attachment"])
     for attempt in range(TRACKING_CODE_ATTEMPTS):
         try:
@@ -185,7 +179,7 @@ def concern_submit(
             if attempt == TRACKING_CODE_ATTEMPTS - 1 or not taken:
                 raise
             concern.pk = None
-            concern.tracking_code = tracking_code_generate()
+            concern.tracking_code = code_generate()
     _event(concern=concern, kind=ConcernEvent.Kind.SUBMITTED, actor=recorded_by, to_status=Status.NEW)
     logger.info("concern %s submitted via %s", concern.pk, concern.channel)
     return concern
@@ -296,7 +290,7 @@ def concern_add_note(*, concern: Concern, text: str, actor) -> ConcernEvent:
 @transaction.atomic
 def concern_link(*, concern: Concern, other_code: str, duplicate: bool, actor) -> Concern:
     """Link a related concern, or mark this one a duplicate of another (found by its tracking code)."""
-    other = Concern.objects.filter(tracking_code=tracking_code_normalise(other_code)).first()
+    other = Concern.objects.filter(tracking_code=code_normalise(other_code)).first()
     if other is None or other.pk == concern.pk:
         raise ValidationError({"other_code": _("No other concern has this tracking code.")})
     concern = _locked(concern)
@@ -397,7 +391,11 @@ def concern_resolution_checks_queue(*, now: datetime | None = None) -> int:
                 concern=concern,
                 purpose="concern_resolution_check",
                 event=event,
-                extra={"resolution_url": _absolute(concern, "feedback:concern_resolution", token=token)},
+                extra={
+                    "resolution_url": absolute_url(
+                        "feedback:concern_resolution", language=concern.language, token=token
+                    )
+                },
             )
             asked += 1
     return asked
@@ -451,8 +449,8 @@ def concern_status_reply(*, phone: str, text: str, language: str) -> bool:
 
     The code is the key, as on the web tracking page: whoever holds it may read the status, nothing more.
     """
-    code = tracking_code_normalise(text)
-    if len(code) != TRACKING_CODE_LENGTH:
+    code = code_normalise(text)
+    if len(code) != CODE_LENGTH:
         return False
     concern = Concern.objects.filter(tracking_code=code).only("pk", "tracking_code", "status", "language").first()
     if concern is None:
@@ -469,7 +467,7 @@ def concern_status_reply(*, phone: str, text: str, language: str) -> bool:
         context={
             "tracking_code": concern.display_code,
             "status": status,
-            "track_url": _absolute(concern, "feedback:concern_track"),
+            "track_url": absolute_url("feedback:concern_track", language=language),
         },
     )
     return True

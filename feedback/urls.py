@@ -23,5 +23,9 @@ urlpatterns = [
         name="concern_action",
     ),
     path("manage/forums/<slug:slug>/concerns/", views.ForumConcernsView.as_view(), name="forum_concerns"),
-    path("manage/forums/<slug:slug>/concerns/record/", views.forum_concern_record, name="forum_concern_record"),
+    path(
+        "manage/forums/<slug:slug>/concerns/record/",
+        views.ForumConcernRecordView.as_view(),
+        name="forum_concern_record",
+    ),
 ]

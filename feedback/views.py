@@ -2,7 +2,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -13,6 +12,7 @@ from django.views import View
 from django.views.decorators.http import require_http_methods
 from django.views.generic import ListView, TemplateView
 
+from events.mixins import ManageForumMixin
 from events.models import Forum, ForumSeries
 from feedback import forms, selectors, services
 from feedback.models import Concern
@@ -297,25 +297,34 @@ class ConcernAttachmentView(PermissionRequiredMixin, View):
         return response
 
 
-class ForumConcernsView(PermissionRequiredMixin, TemplateView):
+class ForumConcernsView(ManageForumMixin, TemplateView):
     """Counts of a forum's concerns for its organizers: no contacts, no text."""
 
     permission_required = "feedback.view_concern_statistics"
+    active_tab = "concerns"
     template_name = "feedback/manage/forum_concerns.html"
 
     def get_context_data(self, **kwargs):
-        forum = get_object_or_404(Forum, slug=self.kwargs["slug"])
-        return super().get_context_data(forum=forum, figures=selectors.forum_concern_statistics(forum=forum), **kwargs)
+        return super().get_context_data(figures=selectors.forum_concern_statistics(forum=self.forum), **kwargs)
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-@permission_required(RECORD, raise_exception=True)
-def forum_concern_record(request, slug):
+class ForumConcernRecordView(ManageForumMixin, TemplateView):
     """Record concerns raised aloud at a forum, one after another; session and category stay selected."""
-    forum = get_object_or_404(Forum, slug=slug)
-    form = forms.RecordConcernForm(request.POST or None, forum=forum, initial=request.GET.dict())
-    if request.method == "POST":
+
+    permission_required = RECORD
+    active_tab = "record_concerns"
+    template_name = "feedback/manage/record.html"
+
+    def get_context_data(self, **kwargs):
+        recorded = Concern.objects.filter(forum=self.forum, channel=Concern.Channel.FORUM).count()
+        return super().get_context_data(recorded=recorded, **kwargs)
+
+    def get(self, request, slug):
+        form = forms.RecordConcernForm(forum=self.forum, initial=request.GET.dict())
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def post(self, request, slug):
+        form = forms.RecordConcernForm(request.POST, forum=self.forum, initial=request.GET.dict())
         if form.is_valid():
             try:
                 concern = form.save(recorded_by=request.user, language=_language())
@@ -325,16 +334,6 @@ def forum_concern_record(request, slug):
                 messages.success(
                     request, _("Recorded as %(code)s. Enter the next one.") % {"code": concern.display_code}
                 )
-                keep = {
-                    "session": request.POST.get("session", ""),
-                    "category": request.POST.get("category", ""),
-                    "province": request.POST.get("province", ""),
-                }
+                keep = {name: request.POST.get(name, "") for name in ("session", "category", "province")}
                 return redirect(f"{request.path}?{urlencode(keep)}")
-        status = 400
-    else:
-        status = 200
-    recorded = Concern.objects.filter(forum=forum, channel=Concern.Channel.FORUM).count()
-    return render(
-        request, "feedback/manage/record.html", {"form": form, "forum": forum, "recorded": recorded}, status=status
-    )
+        return self.render_to_response(self.get_context_data(form=form), status=400)

@@ -3,6 +3,10 @@
 Every value has an embedded default that needs no server (SQLite and a filesystem Celery broker under
 `var/`), so `make run` works on a fresh machine. `DATABASE_URL` switches to PostgreSQL and `REDIS_URL` to
 Redis (broker and cache). `DJANGO_ENV=production` refuses to start with unsafe values.
+
+The `.env` file (or the file `ENV_FILE` names) is read first, so every value below may come from it; real
+environment variables win over it. Importing this module creates nothing on disk: the processes that need local
+folders create them at start (see `LOCAL_DIRS` and forum_portal.local_dirs).
 """
 
 from pathlib import Path
@@ -13,11 +17,11 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+environ.Env.read_env(env.str("ENV_FILE", default=str(BASE_DIR / ".env")), overwrite=False)
+
+VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 
 DJANGO_ENV = env.str("DJANGO_ENV", default="development")
 PRODUCTION = DJANGO_ENV == "production"
@@ -205,8 +209,6 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2, "socket_timeout": 5}
 else:
     _broker_dir = VAR_DIR / "celery-broker"
-    for _sub in ("queue", "processed", "control"):
-        (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
@@ -227,6 +229,16 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# Local folders that the processes write to and that nothing else creates: the SQLite database's folder and the
+# filesystem broker's. manage.py, the WSGI/ASGI applications and Celery create them at start (and only the ones
+# this configuration uses); with PostgreSQL and Redis the list is empty.
+LOCAL_DIRS: list[Path] = []
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and DATABASES["default"]["NAME"] != ":memory:":
+    LOCAL_DIRS.append(Path(DATABASES["default"]["NAME"]).parent)
+if not REDIS_URL:
+    LOCAL_DIRS += [Path(CELERY_BROKER_TRANSPORT_OPTIONS[key]) for key in ("data_folder_in", "processed_folder")]
+    LOCAL_DIRS.append(Path(CELERY_BROKER_TRANSPORT_OPTIONS["control_folder"]))
 # Periodic tasks; each app's tasks are idempotent, so a beat that runs twice does no harm.
 CELERY_BEAT_SCHEDULE: dict = {}
 

@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from events.models import Forum, ForumSeries, Province
+from forum_portal.codes import code_generate
 from participants.models import (
     DEFAULT_REMINDER_HOUR,
     Registration,
@@ -19,7 +20,6 @@ from participants.models import (
     SeatTarget,
     default_reminder_offsets,
 )
-from participants.services import CODE_ALPHABET, CODE_LENGTH
 
 R = Registration
 
@@ -68,7 +68,7 @@ BENCHMARK_SLUG = "benchmark-participants"
 def _codes(count: int, rng: random.Random) -> list[str]:
     codes: set[str] = set()
     while len(codes) < count:
-        codes.add("".join(rng.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)))
+        codes.add(code_generate(rng=rng))
     return list(codes)
 
 

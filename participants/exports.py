@@ -17,6 +17,7 @@ from django.utils import timezone
 from icalendar import Alarm, Calendar, Event
 from openpyxl import Workbook
 
+from forum_portal.links import absolute_path
 from participants.models import Registration
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -143,7 +144,7 @@ def registration_ics(*, registration: Registration) -> bytes:
     event.add("summary", forum.title)
     event.add("location", f"{forum.venue_name}, {forum.venue_address}")
     event.add("description", f"{registration.full_name} · {registration.code_display}")
-    event.add("url", settings.SITE_URL.rstrip("/") + forum.get_absolute_url())
+    event.add("url", absolute_path(forum.get_absolute_url()))
     alarm_trigger = timedelta(days=-1)
     alarm = Alarm()
     alarm.add("action", "DISPLAY")

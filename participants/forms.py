@@ -6,9 +6,9 @@ from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from events.models import District, Forum, Province
+from forum_portal.phones import phone_display, phone_normalise
 from participants import messages, services
 from participants.models import Registration, ReminderSettings, SeatTarget
-from participants.phones import phone_display, phone_normalise
 
 PUBLIC_CHANNELS = [
     (Registration.Channel.SMS, Registration.Channel.SMS.label),

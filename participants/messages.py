@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Forum
 from events.signals import forum_cancelled, forum_changed
+from forum_portal.codes import LENGTH as CODE_LENGTH
+from forum_portal.codes import code_normalise
 from forum_portal.links import absolute_url
 from notifications.models import Message
 from notifications.purposes import purpose_declare
@@ -35,7 +37,7 @@ from notifications.services import (
 from notifications.services import telegram_start_token as signed_start_token
 from notifications.signals import sms_received, telegram_chat_unlinked, telegram_start_received
 from participants.models import DEFAULT_REMINDER_OFFSETS_DAYS, Registration, ReminderSettings
-from participants.services import CODE_LENGTH, code_normalise, registration_message_context, reminder_key_prefix
+from participants.services import registration_message_context, reminder_key_prefix
 
 logger = logging.getLogger(__name__)
 

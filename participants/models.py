@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from forum_portal.codes import code_display
+
 # Active registrations hold a seat or a place in the queue; duplicates are judged among them only.
 ACTIVE = ~Q(status="cancelled")
 
@@ -157,12 +159,7 @@ class Registration(models.Model):
     @property
     def code_display(self) -> str:
         """Return the code in two groups, easier to read aloud at the door."""
-        half = len(self.code) // 2
-        return f"{self.code[:half]}-{self.code[half:]}"
-
-    def support_needs_display(self) -> list[str]:
-        labels = dict(self.SupportNeed.choices)
-        return [str(labels.get(need, need)) for need in self.support_needs]
+        return code_display(self.code)
 
 
 class SeatTarget(models.Model):

@@ -6,28 +6,23 @@ serialises writers anyway.) Messages are recorded in the outbox in the same tran
 after commit by the notifications app.
 """
 
-import secrets
-
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import ORGANIZERS
+from accounts.selectors import users_in_roles
 from events.models import Forum
+from forum_portal.codes import code_generate, code_normalise
+from forum_portal.links import absolute_url
 from notifications.services import message_queue, messages_cancel
 from participants import selectors
 from participants.models import Registration, SeatTarget
 
 Status = Registration.Status
 
-# No 0/O, 1/I/L, 2/Z, 5/S, 8/B: a code read aloud or typed from paper cannot be misread.
-CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
-CODE_LENGTH = 10
 TOKEN_SALT = "participants.registration"  # noqa: S105 - a signing namespace, not a secret
 WAITLIST_THRESHOLDS = (10, 25, 50, 100, 250, 500)
 MAX_CONFIRMATION_RESENDS = 3
@@ -58,16 +53,11 @@ class LinkExpiredError(Exception):
 
 
 def code_new() -> str:
-    """Return a fresh, unguessable reference code (24^10 ≈ 10^14 possibilities)."""
+    """Return a fresh reference code that no registration has yet (see forum_portal.codes)."""
     while True:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        code = code_generate()
         if not Registration.objects.filter(code=code).exists():
             return code
-
-
-def code_normalise(value: str) -> str:
-    """Return a code as typed or scanned (any case, dashes, spaces) in its stored form."""
-    return "".join(ch for ch in (value or "").upper() if ch.isalnum())
 
 
 # Self-service links -------------------------------------------------------------------------------
@@ -102,9 +92,8 @@ def registration_from_token(*, token: str) -> Registration:
 
 def registration_manage_url(*, registration: Registration) -> str:
     """Return the absolute URL of the signed self-service link, in the person's language."""
-    with translation.override(registration.preferred_language):
-        path = reverse("participants:manage", kwargs={"token": registration_token(registration=registration)})
-    return settings.SITE_URL.rstrip("/") + path
+    token = registration_token(registration=registration)
+    return absolute_url("participants:manage", language=registration.preferred_language, token=token)
 
 
 # Messages ---------------------------------------------------------------------------------------
@@ -147,16 +136,8 @@ def _participant_message(*, registration: Registration, purpose: str, key_suffix
 
 
 def _organizer_message(*, forum: Forum, purpose: str, key: str, context: dict) -> None:
-    with translation.override("en"):
-        manage_url = settings.SITE_URL.rstrip("/") + reverse("participants:manage_list", kwargs={"slug": forum.slug})
-    organizers = (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=ORGANIZERS)
-        .exclude(email="")
-        .distinct()
-        .order_by("pk")
-    )
-    for user in organizers:
+    manage_url = absolute_url("participants:manage_list", language="en", slug=forum.slug)
+    for user in users_in_roles(roles=[ORGANIZERS]).exclude(email=""):
         message_queue(
             idempotency_key=f"{key}:user:{user.pk}",
             purpose=purpose,

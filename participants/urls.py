@@ -12,29 +12,39 @@ urlpatterns = [
     path("registrations/<str:token>/cancel/", views.self_cancel, name="self_cancel"),
     path("registrations/<str:token>/calendar.ics", views.calendar_file, name="ics"),
     path("manage/forums/<slug:slug>/participants/", views.ManageListView.as_view(), name="manage_list"),
-    path("manage/forums/<slug:slug>/participants/export.csv", views.export_csv, name="export_csv"),
-    path("manage/forums/<slug:slug>/participants/export.xlsx", views.export_xlsx, name="export_xlsx"),
-    path("manage/forums/<slug:slug>/participants/sign-in-sheet.pdf", views.sign_in_sheet_pdf, name="sign_in_sheet"),
-    path("manage/forums/<slug:slug>/participants/badges.pdf", views.badges_pdf, name="badges"),
+    path("manage/forums/<slug:slug>/participants/export.csv", views.ExportCsvView.as_view(), name="export_csv"),
+    path("manage/forums/<slug:slug>/participants/export.xlsx", views.ExportXlsxView.as_view(), name="export_xlsx"),
+    path(
+        "manage/forums/<slug:slug>/participants/sign-in-sheet.pdf",
+        views.SignInSheetView.as_view(),
+        name="sign_in_sheet",
+    ),
+    path("manage/forums/<slug:slug>/participants/badges.pdf", views.BadgesView.as_view(), name="badges"),
     path("manage/forums/<slug:slug>/participants/targets/", views.TargetsView.as_view(), name="targets"),
     path(
         "manage/forums/<slug:slug>/participants/targets/<int:pk>/delete/",
-        views.target_delete,
+        views.TargetDeleteView.as_view(),
         name="target_delete",
     ),
     path(
         "manage/forums/<slug:slug>/participants/fill-free-seats/",
-        views.fill_free_seats,
+        views.FillFreeSeatsView.as_view(),
         name="fill_free_seats",
     ),
     path("manage/forums/<slug:slug>/participants/walk-in/", views.WalkInView.as_view(), name="walk_in"),
     path("manage/forums/<slug:slug>/participants/<int:pk>/", views.RegistrationEditView.as_view(), name="edit"),
-    path("manage/forums/<slug:slug>/participants/<int:pk>/cancel/", views.manage_cancel, name="cancel"),
-    path("manage/forums/<slug:slug>/participants/<int:pk>/promote/", views.manage_promote, name="promote"),
+    path(
+        "manage/forums/<slug:slug>/participants/<int:pk>/cancel/", views.RegistrationCancelView.as_view(), name="cancel"
+    ),
+    path(
+        "manage/forums/<slug:slug>/participants/<int:pk>/promote/",
+        views.RegistrationPromoteView.as_view(),
+        name="promote",
+    ),
     path("manage/forums/<slug:slug>/check-in/", views.CheckInView.as_view(), name="check_in"),
     path("manage/forums/<slug:slug>/messages/announce/", views.AnnouncementView.as_view(), name="announcement"),
     path(
         "manage/forums/<slug:slug>/messages/settings/", views.ReminderSettingsView.as_view(), name="reminder_settings"
     ),
-    path("manage/forums/<slug:slug>/check-in/counters/", views.check_in_counters, name="check_in_counters"),
+    path("manage/forums/<slug:slug>/check-in/counters/", views.CheckInCountersView.as_view(), name="check_in_counters"),
 ]

@@ -1,16 +1,12 @@
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView, TemplateView
 
@@ -35,23 +31,6 @@ from participants.models import Registration, SeatTarget
 MANAGE = "participants.manage_registrations"
 CHECK_IN = "participants.check_in_participants"
 RESEND_SESSION_KEY = "participants_resend"
-
-
-def _requires(perm):
-    """Like PermissionRequiredMixin for function views: log in first, then 403 without the permission."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not request.user.has_perm(perm):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def _public_forum(slug):
@@ -177,14 +156,9 @@ def calendar_file(request, token):
 # Organizer pages --------------------------------------------------------------------------------
 
 
-class ForumMixin:
-    def dispatch(self, request, *args, **kwargs):
-        self.forum = get_object_or_404(Forum.objects.select_related("host_province"), slug=kwargs["slug"])
-        return super().dispatch(request, *args, **kwargs)
-
-
-class ManageListView(PermissionRequiredMixin, ForumMixin, ListView):
+class ManageListView(ManageForumMixin, ListView):
     permission_required = MANAGE
+    active_tab = "participants"
     template_name = "participants/manage_list.html"
     context_object_name = "registrations"
     paginate_by = 50
@@ -203,7 +177,6 @@ class ManageListView(PermissionRequiredMixin, ForumMixin, ListView):
         query = self.request.GET.copy()
         query.pop("page", None)
         context = super().get_context_data(  # paginates, which computes self.totals
-            forum=self.forum,
             filter_form=self.filter_form,
             seats=selectors.forum_seat_counts(forum=self.forum),
             targets=selectors.seat_target_progress(forum=self.forum),
@@ -214,62 +187,78 @@ class ManageListView(PermissionRequiredMixin, ForumMixin, ListView):
         return context
 
 
-def _filtered(request, slug):
-    forum = get_object_or_404(Forum, slug=slug)
-    return forum, selectors.registrations_for_manage(forum=forum, filters=FilterForm(request.GET or None).filters())
+class _ExportView(ManageForumMixin, View):
+    """The forum's registrations, narrowed by the participant list's filters, as a file."""
 
-
-@_requires(MANAGE)
-def export_csv(request, slug):
-    forum, registrations = _filtered(request, slug)
-    response = StreamingHttpResponse(exports.registrations_csv(registrations), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{forum.slug}-participants.csv"'
-    return response
-
-
-@_requires(MANAGE)
-def export_xlsx(request, slug):
-    forum, registrations = _filtered(request, slug)
-    response = HttpResponse(
-        exports.registrations_xlsx(registrations),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{forum.slug}-participants.xlsx"'
-    return response
-
-
-@_requires(MANAGE)
-def sign_in_sheet_pdf(request, slug):
-    forum, registrations = _filtered(request, slug)
-    pdf = exports.sign_in_sheet_pdf(forum=forum, registrations=registrations.order_by("full_name", "pk"))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{forum.slug}-sign-in-sheet.pdf"'
-    return response
-
-
-@_requires(MANAGE)
-def badges_pdf(request, slug):
-    forum, registrations = _filtered(request, slug)
-    pdf = exports.badges_pdf(forum=forum, registrations=registrations.exclude(status=Registration.Status.CANCELLED))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{forum.slug}-badges.pdf"'
-    return response
-
-
-class RegistrationEditView(PermissionRequiredMixin, ForumMixin, TemplateView):
     permission_required = MANAGE
+    response_class = HttpResponse
+    content_type = ""
+    disposition = "attachment"
+    filename = ""
+
+    def registrations(self):
+        filters = FilterForm(self.request.GET or None).filters()
+        return selectors.registrations_for_manage(forum=self.forum, filters=filters)
+
+    def content(self):
+        raise NotImplementedError
+
+    def get(self, request, slug):
+        response = self.response_class(self.content(), content_type=self.content_type)
+        response["Content-Disposition"] = f'{self.disposition}; filename="{self.forum.slug}-{self.filename}"'
+        return response
+
+
+class ExportCsvView(_ExportView):
+    # Streamed: a large forum's list starts downloading at once instead of being built in memory first.
+    response_class = StreamingHttpResponse
+    content_type = "text/csv; charset=utf-8"
+    filename = "participants.csv"
+
+    def content(self):
+        return exports.registrations_csv(self.registrations())
+
+
+class ExportXlsxView(_ExportView):
+    content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    filename = "participants.xlsx"
+
+    def content(self):
+        return exports.registrations_xlsx(self.registrations())
+
+
+class SignInSheetView(_ExportView):
+    content_type = "application/pdf"
+    disposition = "inline"
+    filename = "sign-in-sheet.pdf"
+
+    def content(self):
+        registrations = self.registrations().order_by("full_name", "pk")
+        return exports.sign_in_sheet_pdf(forum=self.forum, registrations=registrations)
+
+
+class BadgesView(_ExportView):
+    content_type = "application/pdf"
+    disposition = "inline"
+    filename = "badges.pdf"
+
+    def content(self):
+        registrations = self.registrations().exclude(status=Registration.Status.CANCELLED)
+        return exports.badges_pdf(forum=self.forum, registrations=registrations)
+
+
+class RegistrationEditView(ManageForumMixin, TemplateView):
+    permission_required = MANAGE
+    active_tab = "participants"
     template_name = "participants/manage_edit.html"
 
-    def get_registration(self):
-        return get_object_or_404(Registration, forum=self.forum, pk=self.kwargs["pk"])
-
     def get(self, request, slug, pk):
-        registration = self.get_registration()
+        registration = self.forum_object_or_404(Registration, pk=pk)
         form = RegistrationEditForm(instance=registration)
-        return self.render_to_response({"forum": self.forum, "registration": registration, "form": form})
+        return self.render_to_response(self.get_context_data(registration=registration, form=form))
 
     def post(self, request, slug, pk):
-        registration = self.get_registration()
+        registration = self.forum_object_or_404(Registration, pk=pk)
         form = RegistrationEditForm(request.POST, instance=registration)
         if form.is_valid():
             try:
@@ -277,69 +266,72 @@ class RegistrationEditView(PermissionRequiredMixin, ForumMixin, TemplateView):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(
-                    request, _("The registration of %(name)s was saved.") % {"name": registration.full_name}
-                )
+                name = registration.full_name
+                messages.success(request, _("The registration of %(name)s was saved.") % {"name": name})
                 return redirect("participants:manage_list", slug=slug)
-        context = {"forum": self.forum, "registration": registration, "form": form}
-        return self.render_to_response(context, status=400)
+        return self.render_to_response(self.get_context_data(registration=registration, form=form), status=400)
 
 
-@require_POST
-@_requires(MANAGE)
-def manage_cancel(request, slug, pk):
-    registration = get_object_or_404(Registration, forum__slug=slug, pk=pk)
-    promoted = services.registration_cancel(registration=registration)
-    messages.success(request, _("The registration of %(name)s is cancelled.") % {"name": registration.full_name})
-    if promoted:
-        messages.info(request, _("%(name)s moved from the waiting list to a seat.") % {"name": promoted.full_name})
-    return redirect(request.POST.get("next") or reverse("participants:manage_list", kwargs={"slug": slug}))
-
-
-@require_POST
-@_requires(MANAGE)
-def manage_promote(request, slug, pk):
-    registration = get_object_or_404(Registration, forum__slug=slug, pk=pk)
-    try:
-        services.registration_promote(registration=registration)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-    else:
-        messages.success(request, _("%(name)s now has a seat.") % {"name": registration.full_name})
-    return redirect("participants:manage_list", slug=slug)
-
-
-@require_POST
-@_requires(MANAGE)
-def fill_free_seats(request, slug):
-    promoted = services.waiting_list_fill_free_seats(forum=get_object_or_404(Forum, slug=slug))
-    messages.success(
-        request,
-        ngettext(
-            "%(count)d person moved from the waiting list to a seat.",
-            "%(count)d people moved from the waiting list to a seat.",
-            len(promoted),
-        )
-        % {"count": len(promoted)},
-    )
-    return redirect("participants:manage_list", slug=slug)
-
-
-class TargetsView(PermissionRequiredMixin, ForumMixin, TemplateView):
+class RegistrationCancelView(ManageForumMixin, View):
     permission_required = MANAGE
+    http_method_names = ["post"]
+
+    def post(self, request, slug, pk):
+        registration = self.forum_object_or_404(Registration, pk=pk)
+        promoted = services.registration_cancel(registration=registration)
+        messages.success(request, _("The registration of %(name)s is cancelled.") % {"name": registration.full_name})
+        if promoted:
+            messages.info(request, _("%(name)s moved from the waiting list to a seat.") % {"name": promoted.full_name})
+        return redirect("participants:manage_list", slug=slug)
+
+
+class RegistrationPromoteView(ManageForumMixin, View):
+    permission_required = MANAGE
+    http_method_names = ["post"]
+
+    def post(self, request, slug, pk):
+        registration = self.forum_object_or_404(Registration, pk=pk)
+        try:
+            services.registration_promote(registration=registration)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("%(name)s now has a seat.") % {"name": registration.full_name})
+        return redirect("participants:manage_list", slug=slug)
+
+
+class FillFreeSeatsView(ManageForumMixin, View):
+    permission_required = MANAGE
+    http_method_names = ["post"]
+
+    def post(self, request, slug):
+        promoted = services.waiting_list_fill_free_seats(forum=self.forum)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d person moved from the waiting list to a seat.",
+                "%(count)d people moved from the waiting list to a seat.",
+                len(promoted),
+            )
+            % {"count": len(promoted)},
+        )
+        return redirect("participants:manage_list", slug=slug)
+
+
+class TargetsView(ManageForumMixin, TemplateView):
+    permission_required = MANAGE
+    active_tab = "targets"
     template_name = "participants/targets.html"
 
-    def _render(self, form, status=200):
-        context = {
-            "forum": self.forum,
-            "form": form,
-            "rows": selectors.seat_target_progress(forum=self.forum),
-            "seats": selectors.forum_seat_counts(forum=self.forum),
-        }
-        return self.render_to_response(context, status=status)
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            rows=selectors.seat_target_progress(forum=self.forum),
+            seats=selectors.forum_seat_counts(forum=self.forum),
+            **kwargs,
+        )
 
     def get(self, request, slug):
-        return self._render(SeatTargetForm(forum=self.forum))
+        return self.render_to_response(self.get_context_data(form=SeatTargetForm(forum=self.forum)))
 
     def post(self, request, slug):
         form = SeatTargetForm(request.POST, forum=self.forum)
@@ -347,28 +339,31 @@ class TargetsView(PermissionRequiredMixin, ForumMixin, TemplateView):
             try:
                 form.save()
             except ValidationError:
-                return self._render(form, status=400)
+                return self.render_to_response(self.get_context_data(form=form), status=400)  # the form has the error
             messages.success(request, _("The target was saved."))
             return redirect("participants:targets", slug=slug)
-        return self._render(form, status=400)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
-@require_POST
-@_requires(MANAGE)
-def target_delete(request, slug, pk):
-    services.seat_target_delete(target=get_object_or_404(SeatTarget, forum__slug=slug, pk=pk))
-    messages.success(request, _("The target was removed."))
-    return redirect("participants:targets", slug=slug)
+class TargetDeleteView(ManageForumMixin, View):
+    permission_required = MANAGE
+    http_method_names = ["post"]
+
+    def post(self, request, slug, pk):
+        services.seat_target_delete(target=self.forum_object_or_404(SeatTarget, pk=pk))
+        messages.success(request, _("The target was removed."))
+        return redirect("participants:targets", slug=slug)
 
 
-class WalkInView(PermissionRequiredMixin, ForumMixin, TemplateView):
+class WalkInView(ManageForumMixin, TemplateView):
     """Register a person who arrives at the door; they are checked in at once."""
 
     permission_required = CHECK_IN
+    active_tab = "check_in"
     template_name = "participants/walk_in.html"
 
     def get(self, request, slug):
-        return self.render_to_response({"forum": self.forum, "form": WalkInForm(forum=self.forum)})
+        return self.render_to_response(self.get_context_data(form=WalkInForm(forum=self.forum)))
 
     def post(self, request, slug):
         form = WalkInForm(request.POST, forum=self.forum)
@@ -384,13 +379,14 @@ class WalkInView(PermissionRequiredMixin, ForumMixin, TemplateView):
                     % {"name": registration.full_name, "code": registration.code_display},
                 )
                 return redirect("participants:check_in", slug=slug)
-        return self.render_to_response({"forum": self.forum, "form": form}, status=400)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
-class CheckInView(PermissionRequiredMixin, ForumMixin, TemplateView):
+class CheckInView(ManageForumMixin, TemplateView):
     """Check participants in: scan a QR code, type a code, or search and tap."""
 
     permission_required = CHECK_IN
+    active_tab = "check_in"
     template_name = "participants/check_in.html"
 
     def get(self, request, slug):
@@ -405,8 +401,8 @@ class CheckInView(PermissionRequiredMixin, ForumMixin, TemplateView):
         return self._render(CheckInForm(), query=query, results=results)
 
     def _render(self, form, status=200, **extra):
-        context = {"forum": self.forum, "form": form, "seats": selectors.forum_seat_counts(forum=self.forum), **extra}
-        return self.render_to_response(context, status=status)
+        seats = selectors.forum_seat_counts(forum=self.forum)
+        return self.render_to_response(self.get_context_data(form=form, seats=seats, **extra), status=status)
 
     def post(self, request, slug):
         form = CheckInForm(request.POST)
@@ -444,11 +440,13 @@ def _check_in_message(registration, first):
     }
 
 
-@_requires(CHECK_IN)
-def check_in_counters(request, slug):
+class CheckInCountersView(ManageForumMixin, View):
     """Return the live counters of the check-in page as JSON."""
-    forum = get_object_or_404(Forum, slug=slug)
-    return JsonResponse(selectors.forum_seat_counts(forum=forum))
+
+    permission_required = CHECK_IN
+
+    def get(self, request, slug):
+        return JsonResponse(selectors.forum_seat_counts(forum=self.forum))
 
 
 # Messages to participants -----------------------------------------------------------------------

@@ -18,4 +18,3 @@ if [ "${REQUIRE_BROWSER:-0}" = "1" ] && [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromi
   echo "REQUIRE_BROWSER=1 but Chromium is not at ${CHROMIUM_PATH:-/usr/bin/chromium} (apt-get install chromium)" >&2; return 1
 fi
 echo "database: ${DATABASE_URL:-SQLite (embedded)} | broker and cache: ${REDIS_URL:-filesystem broker (embedded)}" | sed -E 's#//([^:@/]+):[^@]*@#//\1:***@#'
-export DJANGO_ALLOW_ASYNC_UNSAFE=true

@@ -47,3 +47,44 @@ def test_production_settings_pass_check_deploy():
 
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def _run(args, tmp_path, **env):
+    """Run `args` from the project folder with a .env file of `env` and no server variables of our own."""
+    env_file = tmp_path / "test.env"
+    env_file.write_text("".join(f"{key}={value}\n" for key, value in env.items()))
+    clean = {k: v for k, v in os.environ.items() if k not in {"VAR_DIR", "DATABASE_URL", "REDIS_URL"}}
+    return subprocess.run(  # noqa: S603 - the tests' own commands, never outside input
+        args,
+        cwd=ROOT,
+        env=clean | {"DJANGO_SETTINGS_MODULE": "forum_portal.settings", "ENV_FILE": str(env_file)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_settings_read_the_env_file_first_and_create_no_folder(tmp_path):
+    var = tmp_path / "var-from-env-file"
+    code = "from django.conf import settings as s; print(s.VAR_DIR); print(s.DATABASES['default']['NAME'])"
+
+    result = _run([sys.executable, "-c", code], tmp_path, VAR_DIR=var)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [str(var), str(var / "db.sqlite3")]
+    assert not var.exists()
+
+
+def test_manage_py_creates_only_the_local_folders_the_configuration_uses(tmp_path):
+    embedded, servers = tmp_path / "embedded", tmp_path / "servers"
+    manage = [sys.executable, "manage.py", "check"]
+
+    with_embedded = _run(manage, tmp_path, VAR_DIR=embedded)
+    with_servers = _run(
+        manage, tmp_path, VAR_DIR=servers, DATABASE_URL="postgres://u@127.0.0.1:1/x", REDIS_URL="redis://127.0.0.1:1/0"
+    )
+
+    assert (with_embedded.returncode, with_servers.returncode) == (0, 0), with_embedded.stderr + with_servers.stderr
+    created = {p.relative_to(embedded).as_posix() for p in embedded.rglob("*") if p.is_dir()}
+    assert {"celery-broker/queue", "celery-broker/processed", "celery-broker/control"} <= created
+    assert not servers.exists()

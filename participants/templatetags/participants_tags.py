@@ -1,8 +1,8 @@
 from django import template
 
+from forum_portal.phones import phone_display as _phone_display
 from participants import selectors
 from participants.messages import registration_telegram_link
-from participants.phones import phone_display as _phone_display
 
 register = template.Library()
 

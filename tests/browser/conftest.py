@@ -18,10 +18,23 @@ CHROMIUM_ARGS = [
 ]
 PHONE = {"width": 360, "height": 740}
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+@pytest.fixture(autouse=True, scope="package")
+def _allow_orm_beside_playwright():
+    """Let the browser tests use the ORM while Playwright's sync API keeps an event loop in the thread.
+
+    Only these tests: elsewhere Django's "you cannot call this from an async context" guard stays on. Package
+    scope, because pytest-django flushes the database after each test outside any function-scoped fixture.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
 
 
 def pytest_collection_modifyitems(config, items):
+    # Playwright's event loop stays in the thread until the session ends, so nothing may run after the browser
+    # tests without the guard above tripping: they run last (a stable sort keeps every other order).
+    items.sort(key=lambda item: "browser" in item.keywords)
     if Path(CHROMIUM).exists():
         return
     if os.environ.get("REQUIRE_BROWSER") == "1":
@@ -30,6 +43,13 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(marker)
+
+
+@pytest.fixture(scope="session")
+def playwright(django_db_setup, playwright):
+    """Start Playwright once the test database exists: creating it beside Playwright's event loop would trip the
+    guard, and the package fixture above is set up only after the session's fixtures."""
+    return playwright
 
 
 @pytest.fixture(scope="session")

@@ -1,9 +1,12 @@
+from datetime import time
+
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
 from events import services
-from events.models import AgendaItem, Forum
-from tests.events.factories import AgendaItemFactory, ForumFactory
+from events.models import AgendaItem, Forum, Province
+from tests.events.factories import AgendaItemFactory, ForumFactory, ForumSeriesFactory, SpeakerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +128,86 @@ def test_provinces_sort_by_the_name_in_the_page_language():
     with translation.override("km"):
         names = list(Province.objects.by_name().values_list("name_km", flat=True))
     assert names == sorted(names)
+
+
+def _forum_fields(**overrides):
+    forum = ForumFactory.build(series=ForumSeriesFactory())
+    fields = {
+        name: getattr(forum, name)
+        for name in (
+            "series",
+            "title",
+            "kind",
+            "host_province",
+            "venue_name",
+            "venue_address",
+            "starts_at",
+            "ends_at",
+            "capacity",
+            "registration_opens_at",
+            "registration_closes_at",
+        )
+    }
+    return fields | overrides
+
+
+def test_forum_save_creates_forum_with_slug_provinces_agenda_and_speakers():
+    speaker = SpeakerFactory()
+    provinces = list(Province.objects.filter(name_en__in=["Kampot", "Kep"]))
+    agenda = [
+        {"id": None, "starts_at": time(8), "ends_at": time(9), "title": "Opening", "session_kind": "opening"},
+        {
+            "id": None,
+            "starts_at": time(9),
+            "title": "Panel",
+            "speakers": [speaker],
+            "new_speakers": [{"name": "Dara Meas", "job_title": "", "organisation": "Oxfam"}],
+        },
+    ]
+
+    forum = services.forum_save(**_forum_fields(title="Kampot Forum"), covered_provinces=provinces, agenda=agenda)
+
+    assert forum.slug == "kampot-forum"
+    assert set(forum.covered_provinces.values_list("name_en", flat=True)) == {"Kampot", "Kep"}
+    assert list(forum.agenda_items.values_list("title", flat=True)) == ["Opening", "Panel"]
+    panel = forum.agenda_items.get(title="Panel")
+    assert sorted(panel.speakers.values_list("name", flat=True)) == sorted([speaker.name, "Dara Meas"])
+
+
+def test_forum_save_changes_and_deletes_only_its_own_agenda_items():
+    forum = ForumFactory()
+    keep, drop = AgendaItemFactory(forum=forum, title="Keep"), AgendaItemFactory(forum=forum, title="Drop")
+    other = AgendaItemFactory(title="Another forum's item")
+
+    services.forum_save(
+        forum=forum,
+        **_forum_fields(series=forum.series, title=forum.title),
+        slug=forum.slug,
+        agenda=[{"id": keep.pk, "title": "Kept, renamed"}, {"id": drop.pk, "delete": True}],
+    )
+    with pytest.raises(AgendaItem.DoesNotExist):
+        services.forum_save(forum=forum, **_forum_fields(series=forum.series), agenda=[{"id": other.pk}])
+
+    assert list(forum.agenda_items.values_list("title", flat=True)) == ["Kept, renamed"]
+    assert AgendaItem.objects.filter(pk=other.pk, title="Another forum's item").exists()
+
+
+def test_forum_save_is_all_or_nothing_when_an_agenda_item_is_invalid():
+    before = Forum.objects.count()
+    bad_item = {"id": None, "starts_at": time(10), "ends_at": time(9), "title": "Ends before it starts"}
+
+    with pytest.raises(ValidationError):
+        services.forum_save(**_forum_fields(), agenda=[bad_item])
+
+    assert Forum.objects.count() == before
+    assert not AgendaItem.objects.filter(title="Ends before it starts").exists()
+
+
+def test_series_save_makes_a_unique_slug_and_edits_in_place():
+    first = services.series_save(title="2031 Forums", theme="Coverage", year=2031, co_organizers="NSSF")
+    second = services.series_save(title="2031 Forums", theme="Coverage", year=2031, co_organizers="NSSF")
+
+    edited = services.series_save(series=first, title="2031 Forums", theme="Pensions", year=2031, co_organizers="NSSF")
+
+    assert (first.slug, second.slug) == ("2031-forums", "2031-forums-2")
+    assert (edited.pk, edited.slug, edited.theme) == (first.pk, "2031-forums", "Pensions")

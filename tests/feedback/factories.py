@@ -4,7 +4,7 @@ from django.utils import timezone
 from events.models import Province
 from feedback.models import Concern
 from feedback.services import concern_due_dates
-from feedback.tracking import tracking_code_generate
+from forum_portal.codes import code_generate as tracking_code_generate
 
 
 class ConcernFactory(factory.django.DjangoModelFactory):

@@ -173,7 +173,7 @@ def test_submit_sensitive_is_triaged_within_24_hours_and_high_priority():
 def test_submit_retries_on_tracking_code_collision(monkeypatch):
     existing = ConcernFactory(tracking_code="ABCDEFGH")
     codes = iter(["ABCDEFGH", "ABCDEFGH", "HGFEDCBA"])
-    monkeypatch.setattr(services, "tracking_code_generate", lambda: next(codes))
+    monkeypatch.setattr(services, "code_generate", lambda: next(codes))
     concern = _submit()
     assert concern.tracking_code == "HGFEDCBA"
     assert Concern.objects.exclude(pk=existing.pk).get().tracking_code == "HGFEDCBA"

@@ -132,6 +132,29 @@ def test_sensitive_concern_hidden_from_unassigned_staff(client, nssf_staff, nssf
     assert client.get(concern.get_absolute_url()).status_code == 200
 
 
+def test_sensitive_concern_pages_and_actions_are_404_for_unassigned_staff(staff_client, png_bytes, private_media):
+    concern = ConcernFactory(
+        sensitive=True, attachment=SimpleUploadedFile("a.png", png_bytes), attachment_type="image/png"
+    )
+    code = concern.tracking_code
+
+    pages = [reverse(f"feedback:{name}", kwargs={"code": code}) for name in ("concern_contact", "concern_attachment")]
+    action = reverse("feedback:concern_action", kwargs={"code": code, "action": "acknowledge"})
+
+    assert [staff_client.get(url).status_code for url in pages] == [404, 404]
+    assert staff_client.post(action, {"acknowledge-note": ""}).status_code == 404
+    concern.refresh_from_db()
+    assert concern.status == Status.NEW
+    assert not AuditEntry.objects.filter(concern=concern).exists()
+
+
+def test_concern_pages_refuse_organizers_alike_whether_or_not_the_code_exists(organizer_client):
+    real = reverse("feedback:concern_detail", kwargs={"code": ConcernFactory().tracking_code})
+    unknown = reverse("feedback:concern_detail", kwargs={"code": "ZZZZZZZZZZ"})
+
+    assert (organizer_client.get(real).status_code, organizer_client.get(unknown).status_code) == (403, 403)
+
+
 def test_unknown_concern_is_404(staff_client):
     assert staff_client.get(reverse("feedback:concern_detail", kwargs={"code": "ZZZZZZZZ"})).status_code == 404
 

@@ -6,10 +6,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from events.models import Forum
+from forum_portal import codes
+from forum_portal.phones import phone_normalise
 from notifications.models import Message
 from participants import selectors, services
 from participants.models import Registration
-from participants.phones import phone_normalise
 from tests.accounts.factories import UserFactory
 from tests.events.factories import ForumFactory
 from tests.participants.factories import RegistrationFactory, registration_data
@@ -32,8 +33,8 @@ def test_registration_create_confirms_until_capacity_then_waits_with_positions()
 
     assert [p.status for p in people] == [Status.CONFIRMED, Status.CONFIRMED, Status.WAITING, Status.WAITING]
     assert [selectors.registration_waiting_position(registration=p) for p in people] == [None, None, 1, 2]
-    assert len(people[0].code) == services.CODE_LENGTH
-    assert set(people[0].code) <= set(services.CODE_ALPHABET)
+    assert len(people[0].code) == codes.LENGTH
+    assert set(people[0].code) <= set(codes.ALPHABET)
     assert people[0].consent_at is not None
 
 

@@ -622,3 +622,26 @@ def test_register_form_offers_gender_without_a_blank_radio(client):
 
     choices = [value for value, _label in response.context["form"].fields["gender"].choices]
     assert choices == ["woman", "man", "another", "undisclosed"]
+
+
+@pytest.mark.parametrize("name", ["participants:edit", "participants:cancel", "participants:promote"])
+def test_registration_of_another_forum_is_404_under_this_forums_url(organizer_client, name):
+    forum = ForumFactory()
+    other = RegistrationFactory(status=Status.WAITING)
+    url = reverse(name, kwargs={"slug": forum.slug, "pk": other.pk})
+
+    response = organizer_client.post(url, form_data()) if name != "participants:edit" else organizer_client.get(url)
+
+    other.refresh_from_db()
+    assert response.status_code == 404
+    assert other.status == Status.WAITING
+
+
+def test_seat_target_of_another_forum_is_404_and_stays(organizer_client):
+    forum = ForumFactory()
+    other = SeatTarget.objects.create(forum=ForumFactory(), dimension="gender", value="woman", minimum=50)
+
+    response = organizer_client.post(reverse("participants:target_delete", kwargs={"slug": forum.slug, "pk": other.pk}))
+
+    assert response.status_code == 404
+    assert SeatTarget.objects.filter(pk=other.pk).exists()

@@ -1,29 +1,26 @@
 """Browser journey: an organizer announces something to a forum's participants and follows delivery."""
 
-import os
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-# The browser fixtures live in tests/browser/conftest.py; importing them here makes them available to this module.
-from tests.browser.conftest import CHROMIUM, phone_page  # noqa: F401 - fixture used below
-from tests.browser.conftest import browser_type_launch_args as browser_type_launch_args
 from tests.browser.helpers import log_in
 from tests.events.factories import ForumFactory
 from tests.notifications.factories import RegistrationFactory
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists() and os.environ.get("REQUIRE_BROWSER") != "1",
-        reason=f"Chromium not installed at {CHROMIUM}",
-    ),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_organizer_sends_announcement_on_a_phone_and_sees_it_sent(phone_page, live_server, organizer, settings):  # noqa: F811
+@pytest.fixture(autouse=True)
+def _sms_to_files(settings, tmp_path):
+    """Write each SMS to a file in a temporary folder, as tests/notifications does, so the journey can count them."""
+    settings.NOTIFICATIONS_SMS_BACKEND = "file"
+    settings.NOTIFICATIONS_SMS_FILE_DIR = str(tmp_path / "sms")
+    settings.TELEGRAM_BOT_TOKEN = ""
+
+
+def test_organizer_sends_announcement_on_a_phone_and_sees_it_sent(phone_page, live_server, organizer, settings):
     forum = ForumFactory(title="Regional Forum in Kampot")
     RegistrationFactory.create_batch(2, forum=forum, preferred_language="km")
     page = phone_page

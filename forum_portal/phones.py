@@ -1,4 +1,7 @@
-"""Mobile numbers: what people write (012 345 678, +855 12 345 678) in, E.164 (+85512345678) out."""
+"""Phone numbers: what people write (012 345 678, +855 12 345 678, ០១២ ៣៤៥ ៦៧៨) in, E.164 (+85512345678) out.
+
+The one place that parses and formats phone numbers, for registrations and concerns alike.
+"""
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -6,17 +9,22 @@ from django.utils.translation import gettext_lazy as _
 
 REGION = "KH"
 
-INVALID = _("Enter a valid mobile number, for example 012 345 678 or +855 12 345 678.")
+INVALID_MOBILE = _("Enter a valid mobile number, for example 012 345 678 or +855 12 345 678.")
+INVALID_PHONE = _("Enter a valid phone number, for example 012 345 678.")
 
 
-def phone_normalise(value: str) -> str:
-    """Return `value` as an E.164 number; raise ValidationError if it is not a valid phone number."""
+def phone_normalise(value: str, *, message=INVALID_MOBILE) -> str:
+    """Return `value` as an E.164 number; raise ValidationError (code "invalid_phone") with `message` if it is not
+    a valid phone number.
+
+    Khmer digits are read as digits (the phonenumbers library maps every Unicode decimal digit).
+    """
     try:
         number = phonenumbers.parse((value or "").strip(), REGION)
     except phonenumbers.NumberParseException:
-        raise ValidationError(INVALID, code="invalid_phone") from None
+        raise ValidationError(message, code="invalid_phone") from None
     if not phonenumbers.is_valid_number(number):
-        raise ValidationError(INVALID, code="invalid_phone")
+        raise ValidationError(message, code="invalid_phone")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
