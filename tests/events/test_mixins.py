@@ -8,7 +8,6 @@ from tests.events.factories import ForumFactory
 pytestmark = pytest.mark.django_db
 
 # (method, url name, extra URL kwargs) for each page under /manage/forums/<slug>/ that this project's apps own.
-# The message pages (notifications:*) are left out while they move to the apps that own their messages.
 FORUM_PAGES = [
     ("get", "events:manage_forum_edit", {}),
     ("post", "events:manage_forum_transition", {"action": "close"}),
@@ -29,6 +28,10 @@ FORUM_PAGES = [
     ("get", "participants:check_in_counters", {}),
     ("get", "feedback:forum_concerns", {}),
     ("get", "feedback:forum_concern_record", {}),
+    ("get", "notifications:message_log", {}),
+    ("post", "notifications:message_resend", {"pk": 1}),
+    ("get", "participants:announcement", {}),
+    ("get", "participants:reminder_settings", {}),
 ]
 
 
