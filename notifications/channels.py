@@ -259,13 +259,15 @@ class TelegramChannel(Channel):
     def send(self, message) -> None:
         if not message.to_telegram_chat:
             raise PermanentDeliveryError("no Telegram chat linked")
-        for chunk in telegram_chunks(message.body):
+        chunks = telegram_chunks(message.body)
+        for chunk in chunks:
             self._pace(message.to_telegram_chat)
             try:
-                telegram_call(
-                    "sendMessage",
-                    {"chat_id": message.to_telegram_chat, "text": chunk, "disable_web_page_preview": True},
-                )
+                payload = {"chat_id": message.to_telegram_chat, "text": chunk, "disable_web_page_preview": True}
+                markup = (message.context or {}).get("reply_markup")
+                if markup and chunk is chunks[-1]:
+                    payload["reply_markup"] = markup  # buttons go with the last part
+                telegram_call("sendMessage", payload)
             except PermanentDeliveryError as error:
                 if str(error).startswith("HTTP 403"):
                     raise RecipientGoneError(str(error)) from None

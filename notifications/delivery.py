@@ -165,7 +165,8 @@ def deliver(*, message_id: int) -> int | None:
 
 def _telegram_gone(message: Message) -> None:
     """The person blocked the bot: forget the chat, tell the apps, and send this message by SMS instead."""
-    from notifications.services import message_queue, telegram_chat_unlink
+    from notifications.services import message_queue
+    from notifications.telegram import telegram_chat_unlink
 
     telegram_chat_unlink(chat_id=message.to_telegram_chat)
     if message.to_phone:

@@ -128,3 +128,24 @@ class SmsOptOut(models.Model):
 
     def __str__(self):
         return f"SMS opt-out #{self.pk}"
+
+
+class ChatState(models.Model):
+    """Where a Telegram conversation with the bot stands (flow, step, what was said so far), per chat.
+
+    Kept in the database, so a restart of the portal or a worker loses no conversation halfway through.
+    """
+
+    chat_id = models.CharField(_("Telegram chat"), max_length=40, unique=True)
+    language = models.CharField(_("language"), max_length=5, blank=True)
+    flow = models.CharField(_("flow"), max_length=40, blank=True)
+    step = models.CharField(_("step"), max_length=40, blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Telegram conversation")
+        verbose_name_plural = _("Telegram conversations")
+
+    def __str__(self):
+        return f"Telegram conversation #{self.pk}"

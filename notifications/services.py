@@ -7,7 +7,6 @@ delivery to Celery only after commit (`transaction.on_commit`). Delivery itself 
 """
 
 import hashlib
-import hmac
 import logging
 import uuid
 from datetime import datetime, timedelta
@@ -20,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.models import Forum
-from notifications.models import Message, SmsOptOut, TelegramChat, TelegramUpdateOffset
+from notifications.models import Message, SmsOptOut, TelegramChat
 from notifications.sms import has_khmer, inbound_text_clean, is_stop_request
 
 logger = logging.getLogger(__name__)
@@ -174,102 +173,6 @@ def messages_cancel(*, key_prefix: str, forum: Forum | None = None) -> int:
     if forum is not None:
         messages = messages.filter(forum=forum)
     return messages.update(status=Status.DROPPED, enqueued_at=None)
-
-
-# Telegram ------------------------------------------------------------------------------------------
-
-# What a deep link may carry (the Bot API allows 64 characters of [A-Za-z0-9_-]); the rest is the signature.
-TELEGRAM_SUBJECT_MAX = 40
-
-
-def _telegram_mac(subject: str) -> str:
-    mac = hmac.new(settings.SECRET_KEY.encode(), f"telegram:{subject}".encode(), hashlib.sha256)
-    return mac.hexdigest()[:20]
-
-
-def telegram_start_token(*, subject: str) -> str:
-    """Return the signed deep-link parameter `<subject>_<mac>` that proves a chat was opened from our link.
-
-    `subject` says what the link is about, in the caller's own terms (letters and digits only); the outbox
-    signs it and, when the chat sends it back, hands it to whoever listens to `telegram_start_received`.
-    """
-    if not subject.isalnum() or not subject.isascii() or len(subject) > TELEGRAM_SUBJECT_MAX:
-        raise ValueError("a Telegram start subject is 1 to 40 ASCII letters and digits")
-    return f"{subject}_{_telegram_mac(subject)}"
-
-
-def telegram_start_subject(*, token: str) -> str | None:
-    """Return the subject of a start token we signed, or None for a forged or malformed one."""
-    subject, _sep, mac = token.partition("_")
-    if not subject.isalnum() or not subject.isascii() or len(subject) > TELEGRAM_SUBJECT_MAX:
-        return None
-    return subject if hmac.compare_digest(mac, _telegram_mac(subject)) else None
-
-
-def telegram_deep_link(*, subject: str) -> str:
-    """Return the t.me link that opens the bot with a signed start token, or "" when no bot is configured."""
-    if not (settings.TELEGRAM_BOT_USERNAME and settings.TELEGRAM_BOT_TOKEN):
-        return ""
-    return f"https://t.me/{settings.TELEGRAM_BOT_USERNAME}?start={telegram_start_token(subject=subject)}"
-
-
-def telegram_chat_save(*, phone: str, chat_id: str) -> TelegramChat:
-    """Remember that messages to `phone` may go to this Telegram chat (the latest link wins)."""
-    chat, _created = TelegramChat.objects.update_or_create(phone=phone, defaults={"chat_id": str(chat_id)})
-    return chat
-
-
-def telegram_updates_process(*, updates: list[dict]) -> int:
-    """Hand each `/start <token>` with a valid signature to the apps; remember the last update; return links.
-
-    The apps listen to `notifications.signals.telegram_start_received` and return True when the subject was
-    theirs and they linked the chat. Updates older than the stored offset are skipped, so each is seen once.
-    """
-    from notifications.signals import telegram_start_received
-
-    linked = 0
-    if not updates:
-        return 0
-    with transaction.atomic():
-        offset_row, _created = TelegramUpdateOffset.objects.select_for_update().get_or_create(pk=1)
-        for update in updates:
-            update_id = int(update.get("update_id", 0))
-            if update_id < offset_row.offset:
-                continue
-            message = update.get("message") or {}
-            text = (message.get("text") or "").strip()
-            chat_id = (message.get("chat") or {}).get("id")
-            if text in ("/stop", "/unlink") and chat_id is not None:
-                telegram_chat_unlink(chat_id=str(chat_id))
-            elif text.startswith("/start ") and chat_id is not None:
-                subject = telegram_start_subject(token=text.split(" ", 1)[1].strip())
-                if subject is not None:
-                    answers = telegram_start_received.send(sender=None, subject=subject, chat_id=str(chat_id))
-                    linked += any(answer for _receiver, answer in answers)
-            offset_row.offset = max(offset_row.offset, update_id + 1)
-        offset_row.save(update_fields=["offset"])
-    return linked
-
-
-def telegram_chat_unlink(*, phone: str = "", chat_id: str = "") -> int:
-    """Forget the Telegram chat of a phone (or the phones of a chat) and tell the apps; return how many.
-
-    Called when the person blocks the bot or sends /stop: their messages go back to SMS.
-    """
-    from notifications.signals import telegram_chat_unlinked
-
-    chats = TelegramChat.objects.all()
-    if phone:
-        chats = chats.filter(phone=phone)
-    elif chat_id:
-        chats = chats.filter(chat_id=str(chat_id))
-    else:
-        return 0
-    phones = list(chats.values_list("phone", flat=True))
-    chats.delete()
-    for linked_phone in phones:
-        telegram_chat_unlinked.send(sender=None, phone=linked_phone)
-    return len(phones)
 
 
 # SMS both ways: delivery receipts, inbound texts, STOP ---------------------------------------------

@@ -47,7 +47,7 @@ def telegram_updates_poll() -> int:
         return 0
     from notifications.channels import DeliveryError, telegram_call
     from notifications.models import TelegramUpdateOffset
-    from notifications.services import telegram_updates_process
+    from notifications.telegram import telegram_updates_process
 
     offset = TelegramUpdateOffset.objects.filter(pk=1).values_list("offset", flat=True).first() or 0
     try:

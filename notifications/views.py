@@ -18,6 +18,7 @@ from events.mixins import ManageForumMixin
 from notifications import selectors, services
 from notifications.models import Message
 from notifications.sms import sender_phone
+from notifications.telegram import telegram_updates_process
 
 logger = logging.getLogger(__name__)
 
@@ -114,7 +115,7 @@ def telegram_webhook(request):
     update = _payload(request)
     if "update_id" not in update:
         return HttpResponseBadRequest()
-    services.telegram_updates_process(updates=[update])
+    telegram_updates_process(updates=[update])
     return HttpResponse(status=200)
 
 

@@ -26,16 +26,10 @@ from forum_portal.codes import code_normalise
 from forum_portal.links import absolute_url
 from notifications.models import Message
 from notifications.purposes import purpose_declare
-from notifications.services import (
-    message_queue,
-    messages_cancel,
-    messages_queue_bulk,
-    telegram_chat_save,
-    telegram_deep_link,
-    telegram_start_subject,
-)
-from notifications.services import telegram_start_token as signed_start_token
+from notifications.services import message_queue, messages_cancel, messages_queue_bulk
 from notifications.signals import sms_received, telegram_chat_unlinked, telegram_start_received
+from notifications.telegram import telegram_chat_save, telegram_deep_link, telegram_start_subject
+from notifications.telegram import telegram_start_token as signed_start_token
 from participants.models import DEFAULT_REMINDER_OFFSETS_DAYS, Registration, ReminderSettings
 from participants.services import registration_message_context, reminder_key_prefix
 

@@ -2,9 +2,9 @@ import json
 
 import pytest
 
-from notifications.services import telegram_start_subject, telegram_start_token, telegram_updates_process
 from notifications.signals import telegram_start_received
 from notifications.tasks import telegram_updates_poll
+from notifications.telegram import telegram_start_subject, telegram_start_token, telegram_updates_process
 
 pytestmark = pytest.mark.django_db
 
