@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.roles import ORGANIZERS
+from events import people
 from events.models import Forum
 from notifications.services import message_queue, messages_cancel
 from participants import selectors
@@ -216,7 +217,7 @@ REGISTRATION_FIELDS = (
     "full_name",
     "gender",
     "age_group",
-    "disability",
+    *people.DIFFICULTY_FIELDS,
     "role",
     "sector",
     "organisation",
