@@ -11,7 +11,7 @@ from tests.browser.conftest import CHROMIUM, phone_page  # noqa: F401 - fixture 
 from tests.browser.conftest import browser_type_launch_args as browser_type_launch_args
 from tests.browser.helpers import log_in
 from tests.events.factories import ForumFactory
-from tests.notifications.factories import RegistrationFactory
+from tests.participants.factories import RegistrationFactory
 
 pytestmark = [
     pytest.mark.browser,
