@@ -60,6 +60,7 @@ def main():
 
         import events.demo
         from accounts.roles import ORGANIZERS
+        from events import people
         from events.models import Province
         from participants import services
         from participants.demo import BENCHMARK_SLUG
@@ -83,7 +84,7 @@ def main():
                 "full_name": f"Bench {i}",
                 "gender": "woman",
                 "age_group": "25_34",
-                "disability": "no",
+                **dict.fromkeys(people.DIFFICULTY_FIELDS, "none"),
                 "role": "workers_rep",
                 "sector": "garment",
                 "province": province,

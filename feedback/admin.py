@@ -26,7 +26,17 @@ class ConcernAdmin(admin.ModelAdmin):
     """Read-only: concerns change through the review pages, so every change is on the timeline."""
 
     list_display = ["tracking_code", "category", "status", "forum", "province", "sensitive", "received_at"]
-    list_filter = ["status", "category", "channel", "sensitive", "policy_issue"]
+    list_filter = [
+        "status",
+        "category",
+        "channel",
+        "gender",
+        "sector",
+        "role",
+        "disability",
+        "sensitive",
+        "policy_issue",
+    ]
     search_fields = ["tracking_code"]
     list_select_related = ["forum", "province"]
     exclude = ["contact_name", "contact_phone", "contact_email", "attachment"]

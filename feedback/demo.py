@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from events import people
 from events.models import Province
 from feedback.calendar import add_working_days, holidays_between
 from feedback.models import Concern, ConcernEvent
@@ -20,6 +21,7 @@ from forum_portal.codes import code_generate
 
 Status = Concern.Status
 C = Concern.Category
+AGE_GROUPS = people.AgeGroup.values[:-1]
 
 # (category, description, province, status, closing reason, public response, publishable, sensitive, anonymous)
 CURATED = [
@@ -219,8 +221,9 @@ def seed_curated(*, forums, stdout) -> int:
             description=text,
             province=provinces.get(province),
             sector=Concern.Sector.CONSTRUCTION if "onstruction" in text else Concern.Sector.GARMENT,
-            submitter_role=Concern.SubmitterRole.WORKER,
+            role=Concern.Role.WORKER,
             gender=Concern.Gender.WOMAN if n % 3 else Concern.Gender.MAN,
+            age_group=AGE_GROUPS[n % len(AGE_GROUPS)],
             channel=Concern.Channel.FORUM if n % 2 else Concern.Channel.WEB,
             language="km" if n % 2 else "en",
             anonymous=anonymous,
@@ -256,6 +259,7 @@ def seed_volume(*, forums, count: int, stdout, batch_size: int = 5000) -> int:
     start = now - timedelta(days=3 * 365)
     holidays = holidays_between(start.date(), now.date() + timedelta(days=90))
     statuses = list(Status.values)
+    difficulties = people.Difficulty.values
     before = Concern.objects.count()
     batch = []
     for i in range(count):
@@ -272,7 +276,15 @@ def seed_volume(*, forums, count: int, stdout, batch_size: int = 5000) -> int:
                 description=f"Synthetic demo concern number {i + 1} for load testing.",
                 province_id=rng.choice(province_ids),
                 sector=rng.choice(Concern.Sector.values),
+                role=rng.choice(Concern.Role.values),
                 gender=rng.choice(Concern.Gender.values),
+                age_group=rng.choice(Concern.AgeGroup.values),
+                # About half the submitters open "About you"; the others leave the questions unasked.
+                **(
+                    {name: rng.choices(difficulties, [88, 9, 2, 0.5, 0.5])[0] for name in people.DIFFICULTY_FIELDS}
+                    if rng.random() < 0.5
+                    else {}
+                ),
                 channel=rng.choice(Concern.Channel.values),
                 language=rng.choice(["km", "en"]),
                 anonymous=anonymous,

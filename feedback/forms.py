@@ -1,9 +1,10 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Field, Layout
+from crispy_forms.layout import HTML, Field, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from events import people
 from events.models import AgendaItem, Forum, ForumSeries, Province
 from feedback import selectors, services
 from feedback.attachments import attachment_validate
@@ -11,6 +12,19 @@ from feedback.models import Concern
 from forum_portal.phones import INVALID_PHONE, phone_normalise
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# What a submitter may say about themselves, all optional: the shared vocabulary for describing people.
+ABOUT_YOU = ("gender", "age_group", "sector", "role", *people.DIFFICULTY_FIELDS)
+
+
+class Details(Fieldset):
+    """A fieldset folded into <details>: closed until opened, without JavaScript; open when it holds an error."""
+
+    template = "includes/_details_fieldset.html"
+
+    def render(self, form, context, *args, **kwargs):
+        names = [name for name in self.fields if isinstance(name, str)]
+        context.update({"open": any(name in form.errors for name in names)})
+        return super().render(form, context, *args, **kwargs)
 
 
 def _helper() -> FormHelper:
@@ -37,9 +51,11 @@ class ConcernForm(forms.ModelForm):
             "category",
             "description",
             "province",
-            "sector",
-            "submitter_role",
             "gender",
+            "age_group",
+            "sector",
+            "role",
+            *people.DIFFICULTY_FIELDS,
             "sensitive",
             "anonymous",
             "contact_name",
@@ -52,9 +68,11 @@ class ConcernForm(forms.ModelForm):
             "category": _("What is your concern about?"),
             "description": _("Tell us what happened"),
             "province": _("Province where you live or work"),
-            "sector": _("Your sector of work (optional)"),
-            "submitter_role": _("You are (optional)"),
             "gender": _("Gender (optional)"),
+            "age_group": _("Age group (optional)"),
+            "sector": _("Your sector of work (optional)"),
+            "role": _("You are (optional)"),
+            **people.DIFFICULTY_QUESTIONS,
             "sensitive": _("This is sensitive (for example harassment, abuse or retaliation by an employer)"),
             "anonymous": _("Stay anonymous: do not keep my name or contact"),
             "contact_name": _("Your name (optional)"),
@@ -70,7 +88,10 @@ class ConcernForm(forms.ModelForm):
             "anonymous": _("You will still get a tracking code to follow the answer."),
             "gender": _("Used only to count concerns by gender."),
         }
-        widgets = {"description": forms.Textarea(attrs={"rows": 6})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6}),
+            **dict.fromkeys(people.DIFFICULTY_FIELDS, forms.RadioSelect),
+        }
 
     def __init__(self, *args, forum: Forum | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,9 +104,23 @@ class ConcernForm(forms.ModelForm):
             self.initial.setdefault("province", forum.host_province_id)
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         self.fields["attachment"].widget.attrs["accept"] = "image/jpeg,image/png,image/webp,application/pdf"
+        for name in people.DIFFICULTY_FIELDS:
+            # Radios without a blank entry: a question left alone is stored as "not asked".
+            self.fields[name].choices = people.Difficulty.choices
         self.helper = _helper()
         self.helper.layout = Layout(
-            *self.Meta.fields,
+            "forum",
+            "category",
+            "description",
+            "province",
+            Details(
+                _("About you (optional)"),
+                HTML('{% include "feedback/_about_you_intro.html" %}'),
+                *ABOUT_YOU[:4],
+                HTML('{% include "includes/_difficulty_intro.html" %}'),
+                *people.DIFFICULTY_FIELDS,
+            ),
+            *self.Meta.fields[self.Meta.fields.index("sensitive") :],
             "attachment",
             Field("website", wrapper_class="d-none", aria_hidden="true"),
         )
@@ -125,7 +160,7 @@ class ConcernForm(forms.ModelForm):
 
     def save(self, *, language: str, channel: str = Concern.Channel.WEB, recorded_by=None) -> Concern:
         data = {name: self.cleaned_data.get(name) for name in self.Meta.fields}
-        for name in ("sector", "submitter_role", "gender", "contact_name", "contact_phone", "contact_email"):
+        for name in (*ABOUT_YOU, "contact_name", "contact_phone", "contact_email"):
             data[name] = data[name] or ""
         return services.concern_submit(
             **data,
@@ -142,7 +177,17 @@ class RecordConcernForm(forms.ModelForm):
 
     class Meta:
         model = Concern
-        fields = ["session", "category", "description", "province", "gender", "submitter_role", "sector", "sensitive"]
+        fields = [
+            "session",
+            "category",
+            "description",
+            "province",
+            "gender",
+            "age_group",
+            "role",
+            "sector",
+            "sensitive",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3, "autofocus": True})}
 
     def __init__(self, *args, forum: Forum, **kwargs):
@@ -155,7 +200,7 @@ class RecordConcernForm(forms.ModelForm):
 
     def save(self, *, recorded_by, language: str) -> Concern:
         data = {name: self.cleaned_data.get(name) for name in self.Meta.fields}
-        for name in ("sector", "submitter_role", "gender"):
+        for name in ("gender", "age_group", "role", "sector"):
             data[name] = data[name] or ""
         return services.concern_submit(
             **data,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from events import people
 from forum_portal.codes import code_display
 
 
@@ -58,7 +59,7 @@ class PublicHoliday(models.Model):
         return f"{self.date:%Y-%m-%d} {self.name_en}"
 
 
-class Concern(models.Model):
+class Concern(people.PersonDescription):
     """A concern a worker raised about social security: the start of the accountability loop."""
 
     class Category(models.TextChoices):
@@ -76,29 +77,12 @@ class Concern(models.Model):
         STAFF_CONDUCT = "staff_conduct", _("Staff conduct and service quality")
         OTHER = "other", _("Other")
 
-    class Sector(models.TextChoices):
-        GARMENT = "garment", _("Garment, footwear and travel goods")
-        CONSTRUCTION = "construction", _("Construction")
-        HOSPITALITY = "hospitality", _("Hotels, restaurants and tourism")
-        AGRICULTURE = "agriculture", _("Agriculture and fishing")
-        TRANSPORT = "transport", _("Transport and delivery")
-        INFORMAL = "informal", _("Informal economy (vendors, domestic work, self-employed)")
-        PUBLIC = "public", _("Civil service")
-        OTHER = "other", _("Other sector")
-
-    class SubmitterRole(models.TextChoices):
-        WORKER = "worker", _("Worker")
-        UNION = "union", _("Union or workers' representative")
-        EMPLOYER = "employer", _("Employer")
-        LOCAL_LEADER = "local_leader", _("Local leader")
-        CIVIL_SOCIETY = "civil_society", _("Civil society")
-        OTHER = "other", _("Other role")
-
-    class Gender(models.TextChoices):
-        WOMAN = "woman", _("Woman")
-        MAN = "man", _("Man")
-        ANOTHER = "another", _("Another gender")
-        UNDISCLOSED = "undisclosed", _("Prefer not to say")
+    # The shared vocabulary, reachable as before (Concern.Gender, Concern.Sector, ...).
+    Gender = people.Gender
+    AgeGroup = people.AgeGroup
+    Role = people.Role
+    Sector = people.Sector
+    Difficulty = people.Difficulty
 
     class Channel(models.TextChoices):
         WEB = "web", _("Web form")
@@ -156,12 +140,6 @@ class Concern(models.Model):
         max_length=DESCRIPTION_MAX,
         validators=[MinLengthValidator(DESCRIPTION_MIN), MaxLengthValidator(DESCRIPTION_MAX)],
     )
-    province = models.ForeignKey(
-        "events.Province", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("province")
-    )
-    sector = models.CharField(_("sector"), max_length=20, choices=Sector, blank=True)
-    submitter_role = models.CharField(_("role"), max_length=20, choices=SubmitterRole, blank=True)
-    gender = models.CharField(_("gender"), max_length=20, choices=Gender, blank=True)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel, default=Channel.WEB)
     language = models.CharField(_("language"), max_length=5, default="km")
     anonymous = models.BooleanField(_("anonymous"), default=False)

@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
+from events import people
 from events.models import Forum, ForumSeries, Province
 from forum_portal.codes import code_generate
 from participants.models import (
@@ -72,6 +73,12 @@ def _codes(count: int, rng: random.Random) -> list[str]:
     return list(codes)
 
 
+def _difficulties(rng: random.Random) -> dict:
+    """Return Washington Group answers: mostly no difficulty; about one person in seven over the cut-off."""
+    weights = [88, 9, 2, 0.5, 0.5]  # none, some, a lot, cannot, prefer not to answer
+    return {name: rng.choices(people.Difficulty.values, weights)[0] for name in people.DIFFICULTY_FIELDS}
+
+
 def _person(rng: random.Random, n: int, provinces: list[Province], districts: dict[int, list[int]]) -> dict:
     gender = rng.choices([R.Gender.WOMAN, R.Gender.MAN, R.Gender.ANOTHER, R.Gender.UNDISCLOSED], [55, 42, 1, 2])[0]
     woman = gender == R.Gender.WOMAN
@@ -88,7 +95,7 @@ def _person(rng: random.Random, n: int, provinces: list[Province], districts: di
         "full_name": name,
         "gender": gender,
         "age_group": rng.choice(R.AgeGroup.values[:-1]),
-        "disability": rng.choices(R.Disability.values, [85, 8, 7])[0],
+        **_difficulties(rng),
         "role": role,
         "sector": rng.choices(list(SECTOR_WEIGHTS), list(SECTOR_WEIGHTS.values()))[0],
         "organisation": rng.choice(ORGANISATIONS[role]),

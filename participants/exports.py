@@ -17,6 +17,7 @@ from django.utils import timezone
 from icalendar import Alarm, Calendar, Event
 from openpyxl import Workbook
 
+from events import people
 from forum_portal.links import absolute_path
 from participants.models import Registration
 
@@ -29,6 +30,13 @@ COLUMNS = [
     ("gender", "Gender"),
     ("age_group", "Age group"),
     ("disability", "Disability"),
+    ("difficulty_seeing", "Difficulty seeing"),
+    ("difficulty_hearing", "Difficulty hearing"),
+    ("difficulty_walking", "Difficulty walking or climbing steps"),
+    ("difficulty_remembering", "Difficulty remembering or concentrating"),
+    ("difficulty_self_care", "Difficulty with self-care"),
+    ("difficulty_communicating", "Difficulty communicating"),
+    ("legacy_disability_answer", "Difficulty (old single question)"),
     ("role", "Role"),
     ("sector", "Sector"),
     ("organisation", "Organisation"),
@@ -48,11 +56,13 @@ COLUMNS = [
 ]
 
 _LABELS = {
-    "gender": dict(Registration.Gender.choices),
-    "age_group": dict(Registration.AgeGroup.choices),
-    "disability": dict(Registration.Disability.choices),
-    "role": dict(Registration.Role.choices),
-    "sector": dict(Registration.Sector.choices),
+    "gender": dict(people.Gender.choices),
+    "age_group": dict(people.AgeGroup.choices),
+    "disability": dict(people.DisabilityStatus.choices),
+    **{name: dict(people.Difficulty.choices) for name in people.DIFFICULTY_FIELDS},
+    "legacy_disability_answer": dict(Registration.LegacyDisabilityAnswer.choices),
+    "role": dict(people.Role.choices),
+    "sector": dict(people.Sector.choices),
     "status": dict(Registration.Status.choices),
 }
 _NEEDS = dict(Registration.SupportNeed.choices)

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
+from events import people
 from events.models import District, Forum, Province
 from forum_portal.phones import phone_display, phone_normalise
 from participants import messages, services
@@ -60,8 +61,13 @@ class _RegistrationFieldsMixin:
         self.fields["email"].help_text = _("Optional, unless you want your reminders by email.")
         self.fields["nssf_number"].help_text = _("If you have it; it is on your NSSF card.")
         self.fields["reminder_channel"].choices = _channel_choices(getattr(self, "instance", None))
+        # The shared fields are optional on the model (a concern may say nothing); a registration needs them.
+        for name in ("gender", "age_group", "role", "sector"):
+            self.fields[name].required = True
         # A radio list needs no blank "select an option" entry: nothing is chosen until the person chooses.
-        self.fields["gender"].choices = Registration.Gender.choices
+        self.fields["gender"].choices = people.Gender.choices
+        for name in people.DIFFICULTY_FIELDS:
+            self.fields[name].label = people.DIFFICULTY_QUESTIONS[name]
         self._show_phone_locally()
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -118,14 +124,11 @@ class RegistrationForm(_RegistrationFieldsMixin, forms.ModelForm):
         fields = FORM_FIELDS
         widgets = {
             "gender": forms.RadioSelect,
-            "disability": forms.RadioSelect,
+            **dict.fromkeys(people.DIFFICULTY_FIELDS, forms.RadioSelect),
             "preferred_language": forms.RadioSelect,
             "reminder_channel": forms.RadioSelect,
         }
         labels = {
-            "disability": _(
-                "Do you have difficulty seeing, hearing, walking, remembering, looking after yourself or communicating?"
-            ),
             "nssf_member": _("I am a member of the NSSF"),
             "phone": _("Mobile phone"),
             "email": _("Email (optional)"),
@@ -137,10 +140,16 @@ class RegistrationForm(_RegistrationFieldsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.forum = forum
         self._setup()
-        self.fields["disability"].required = True
-        self.fields["disability"].choices = Registration.Disability.choices
+        for name in people.DIFFICULTY_FIELDS:
+            self.fields[name].required = True
+            self.fields[name].choices = people.Difficulty.choices
         self.helper.layout = Layout(
-            Fieldset(_("About you"), "full_name", "gender", "age_group", "disability"),
+            Fieldset(_("About you"), "full_name", "gender", "age_group"),
+            Fieldset(
+                _("Everyday activities"),
+                HTML('{% include "includes/_difficulty_intro.html" %}'),
+                *people.DIFFICULTY_FIELDS,
+            ),
             Fieldset(_("Your work"), "role", "sector", "organisation"),
             Fieldset(_("Where you live"), "province", "district"),
             Fieldset(_("How to reach you"), "phone", "email", "preferred_language", "reminder_channel"),
@@ -163,8 +172,9 @@ class WalkInForm(RegistrationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["consent"].label = _("The person heard the privacy notice and agreed to it.")
-        self.fields["disability"].required = False
-        self.fields["disability"].initial = Registration.Disability.UNDISCLOSED
+        # At the door the questions may go unasked: a blank answer is stored as "not asked", never guessed.
+        for name in people.DIFFICULTY_FIELDS:
+            self.fields[name].required = False
 
 
 class RegistrationEditForm(_RegistrationFieldsMixin, forms.ModelForm):
@@ -239,9 +249,9 @@ class FilterForm(forms.Form):
         choices=[("", _("Either")), ("yes", _("Checked in")), ("no", _("Not checked in"))],
         required=False,
     )
-    role = forms.ChoiceField(label=_("Role"), choices=[("", _("Any role")), *Registration.Role.choices], required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=[("", _("Any role")), *people.Role.choices], required=False)
     gender = forms.ChoiceField(
-        label=_("Gender"), choices=[("", _("Any gender")), *Registration.Gender.choices], required=False
+        label=_("Gender"), choices=[("", _("Any gender")), *people.Gender.choices], required=False
     )
     province = forms.ModelChoiceField(
         label=_("Province"),
@@ -250,7 +260,7 @@ class FilterForm(forms.Form):
         empty_label=_("Any province"),
     )
     sector = forms.ChoiceField(
-        label=_("Sector"), choices=[("", _("Any sector")), *Registration.Sector.choices], required=False
+        label=_("Sector"), choices=[("", _("Any sector")), *people.Sector.choices], required=False
     )
 
     def __init__(self, *args, **kwargs):
@@ -281,8 +291,8 @@ class CheckInForm(forms.Form):
 
 def _target_choices():
     return [
-        (_("Gender"), [(f"gender:{value}", label) for value, label in Registration.Gender.choices]),
-        (_("Role"), [(f"role:{value}", label) for value, label in Registration.Role.choices]),
+        (_("Gender"), [(f"gender:{value}", label) for value, label in people.Gender.choices]),
+        (_("Role"), [(f"role:{value}", label) for value, label in people.Role.choices]),
         (_("Province"), [(f"province:{p.code}", p.name) for p in Province.objects.order_by("name_en")]),
     ]
 

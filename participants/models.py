@@ -4,55 +4,27 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from events import people
 from forum_portal.codes import code_display
 
 # Active registrations hold a seat or a place in the queue; duplicates are judged among them only.
 ACTIVE = ~Q(status="cancelled")
 
 
-class Registration(models.Model):
+class Registration(people.PersonDescription):
     """One person's registration for one forum: a confirmed seat, a place on the waiting list, or cancelled."""
 
-    class Gender(models.TextChoices):
-        WOMAN = "woman", _("Woman")
-        MAN = "man", _("Man")
-        ANOTHER = "another", _("Another gender identity")
-        UNDISCLOSED = "undisclosed", _("Prefer not to say")
+    # The shared vocabulary, reachable as before (Registration.Gender, Registration.Role, ...).
+    Gender = people.Gender
+    AgeGroup = people.AgeGroup
+    Role = people.Role
+    Sector = people.Sector
+    Difficulty = people.Difficulty
 
-    class AgeGroup(models.TextChoices):
-        UNDER_25 = "under_25", _("Under 25")
-        FROM_25 = "25_34", _("25 to 34")
-        FROM_35 = "35_44", _("35 to 44")
-        FROM_45 = "45_54", _("45 to 54")
-        FROM_55 = "55_64", _("55 to 64")
-        FROM_65 = "65_plus", _("65 or older")
-        UNDISCLOSED = "undisclosed", _("Prefer not to say")
-
-    class Disability(models.TextChoices):
+    class LegacyDisabilityAnswer(models.TextChoices):
         NO = "no", _("No")
         YES = "yes", _("Yes")
         UNDISCLOSED = "undisclosed", _("Prefer not to say")
-
-    class Role(models.TextChoices):
-        LOCAL_LEADER = "local_leader", _("Local leader")
-        WORKERS_REP = "workers_rep", _("Workers' representative")
-        COMMUNITY_REP = "community_rep", _("Community representative")
-        CSO = "cso", _("Civil-society or NGO representative")
-        EXPERT = "expert", _("Expert")
-        OFFICIAL = "official", _("Ministry or provincial official")
-        SERVICE_PROVIDER = "service_provider", _("Service provider")
-        JOURNALIST = "journalist", _("Journalist")
-        OTHER = "other", pgettext_lazy("participant role", "Other")
-
-    class Sector(models.TextChoices):
-        GARMENT = "garment", _("Garment, footwear and travel goods")
-        CONSTRUCTION = "construction", _("Construction")
-        ENTERTAINMENT = "entertainment", _("Entertainment")
-        TOURISM = "tourism", _("Tourism and hospitality")
-        INFORMAL = "informal", _("Informal economy")
-        FARMING = "farming", _("Smallholder farming")
-        PUBLIC = "public", _("Public sector")
-        OTHER = "other", pgettext_lazy("sector", "Other")
 
     class Language(models.TextChoices):
         KHMER = "km", _("Khmer")
@@ -80,24 +52,18 @@ class Registration(models.Model):
     )
     code = models.CharField(_("reference code"), max_length=12, unique=True)
     full_name = models.CharField(_("full name"), max_length=200)
-    gender = models.CharField(_("gender"), max_length=20, choices=Gender)
-    age_group = models.CharField(_("age group"), max_length=20, choices=AgeGroup)
-    disability = models.CharField(
-        _("disability"), max_length=20, choices=Disability, default=Disability.UNDISCLOSED, blank=True
+    legacy_disability_answer = models.CharField(
+        _("answer to the old single difficulty question"),
+        max_length=20,
+        choices=LegacyDisabilityAnswer,
+        blank=True,
+        editable=False,
+        help_text=_("Asked before the Washington Group questions; not counted as a disability."),
     )
-    role = models.CharField(_("role"), max_length=30, choices=Role)
-    sector = models.CharField(_("sector"), max_length=30, choices=Sector)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    # Every registration says where the person lives (seat targets count by province): not null, unlike a concern.
     province = models.ForeignKey(
         "events.Province", on_delete=models.PROTECT, related_name="registrations", verbose_name=_("province")
-    )
-    district = models.ForeignKey(
-        "events.District",
-        on_delete=models.PROTECT,
-        related_name="registrations",
-        verbose_name=_("district"),
-        null=True,
-        blank=True,
     )
     phone = models.CharField(_("mobile phone"), max_length=20)
     email = models.EmailField(_("email"), blank=True)
@@ -150,6 +116,12 @@ class Registration(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(reminder_channel="email") | ~Q(email=""), name="registration_email_channel_has_email"
+            ),
+            # The shared fields are optional for concerns; a registration always describes its person.
+            models.CheckConstraint(
+                condition=~Q(gender="") & ~Q(age_group="") & ~Q(role="") & ~Q(sector=""),
+                name="registration_person_described",
+                violation_error_message=_("Give the gender, age group, role and sector."),
             ),
         ]
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import ORGANIZERS
 from accounts.selectors import users_in_roles
+from events import people
 from events.models import Forum
 from forum_portal.codes import code_generate, code_normalise
 from forum_portal.links import absolute_url
@@ -197,7 +198,7 @@ REGISTRATION_FIELDS = (
     "full_name",
     "gender",
     "age_group",
-    "disability",
+    *people.DIFFICULTY_FIELDS,
     "role",
     "sector",
     "organisation",

@@ -77,7 +77,8 @@ def test_settings_read_the_env_file_first_and_create_no_folder(tmp_path):
 
 def test_manage_py_creates_only_the_local_folders_the_configuration_uses(tmp_path):
     embedded, servers = tmp_path / "embedded", tmp_path / "servers"
-    manage = [sys.executable, "manage.py", "check"]
+    # `shell` runs no system checks: model checks of generated columns ask the database server its version.
+    manage = [sys.executable, "manage.py", "shell", "-c", "pass"]
 
     with_embedded = _run(manage, tmp_path, VAR_DIR=embedded)
     with_servers = _run(

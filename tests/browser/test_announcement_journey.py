@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from tests.browser.helpers import log_in
 from tests.events.factories import ForumFactory
-from tests.notifications.factories import RegistrationFactory
+from tests.participants.factories import RegistrationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

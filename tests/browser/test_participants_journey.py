@@ -26,7 +26,8 @@ def _register(page, live_server, forum, *, name, phone):
     page.get_by_label("Full name").fill(name)
     page.get_by_role("radio", name="Woman").check()
     page.get_by_label("Age group").select_option(label="25 to 34")
-    page.get_by_role("radio", name="No", exact=True).check()
+    for answer in page.get_by_role("radio", name="No difficulty").all():  # the six everyday-activity questions
+        answer.check()
     page.get_by_label("Role").select_option(label="Workers' representative")
     page.get_by_label("Sector").select_option(label="Garment, footwear and travel goods")
     page.get_by_label("Province").select_option(label="Prey Veng")
@@ -146,7 +147,8 @@ def test_registration_works_without_javascript(browser, live_server):
     page.get_by_label("Full name").fill("Chenda Keo")
     page.get_by_role("radio", name="Woman").check()
     page.get_by_label("Age group").select_option(label="45 to 54")
-    page.get_by_role("radio", name="Prefer not to say").last.check()
+    for answer in page.get_by_role("radio", name="Prefer not to answer").all():  # the six everyday-activity questions
+        answer.check()
     page.get_by_label("Role").select_option(label="Community representative")
     page.get_by_label("Sector").select_option(label="Informal economy")
     page.get_by_label("Province").select_option(label="Prey Veng")

@@ -18,7 +18,7 @@ class ConcernFactory(factory.django.DjangoModelFactory):
     description = factory.Sequence(lambda n: f"My maternity allowance has not been paid after three months ({n}).")
     province = factory.LazyFunction(lambda: Province.objects.get(name_en="Svay Rieng"))
     sector = Concern.Sector.GARMENT
-    submitter_role = Concern.SubmitterRole.WORKER
+    role = Concern.Role.WORKER
     gender = Concern.Gender.WOMAN
     language = "en"
     contact_name = "Srey Leak"

@@ -97,7 +97,12 @@ def test_long_text_is_split_into_messages_telegram_accepts():
 
 
 def test_five_hundred_messages_keep_telegrams_pace_and_all_arrive(telegram_api, settings):
-    """At most TELEGRAM_MAX_PER_SECOND a second overall and one a second per chat; none dropped."""
+    """Under the API's limit overall and one a second per chat, as Telegram counts them; none dropped.
+
+    The portal paces itself below the limit (25 a second against Telegram's 30 in production) because Telegram
+    counts arrivals, which lag the sender's clock by a few milliseconds at each second's edge. Here the
+    "API's limit" is 100 a second and the portal's pace 90, so 500 messages take about 6 seconds.
+    """
     import time
     from collections import Counter
 
@@ -106,7 +111,7 @@ def test_five_hundred_messages_keep_telegrams_pace_and_all_arrive(telegram_api, 
     from notifications.services import message_sweep
     from tests.notifications.factories import MessageFactory
 
-    settings.TELEGRAM_MAX_PER_SECOND = 100  # 500 messages in about 5 s; the rule is the same at 25
+    settings.TELEGRAM_MAX_PER_SECOND = 90
     chats = [str(1000 + n) for n in range(490)] + ["42"] * 10  # one chat gets ten messages
     messages = [
         MessageFactory(channel=Message.Channel.TELEGRAM, to_telegram_chat=chat, body=f"n{n}")

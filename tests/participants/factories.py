@@ -1,5 +1,6 @@
 import factory
 
+from events import people
 from events.models import Province
 from participants.models import Registration
 from participants.services import code_new
@@ -7,7 +8,11 @@ from tests.events.factories import ForumFactory
 
 
 class RegistrationFactory(factory.django.DjangoModelFactory):
-    """A confirmed registration from Svay Rieng with a unique, valid Cambodian mobile number."""
+    """A confirmed registration from Svay Rieng, reminded by SMS in Khmer, with a unique Cambodian mobile number.
+
+    The person answered "no difficulty" to the six Washington Group questions (`disability` is "no"); pass
+    other answers, or blanks for "not asked", to change that.
+    """
 
     class Meta:
         model = Registration
@@ -17,7 +22,12 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     full_name = factory.Sequence(lambda n: f"Participant {n}")
     gender = Registration.Gender.WOMAN
     age_group = Registration.AgeGroup.FROM_35
-    disability = Registration.Disability.NO
+    difficulty_seeing = people.Difficulty.NONE
+    difficulty_hearing = people.Difficulty.NONE
+    difficulty_walking = people.Difficulty.NONE
+    difficulty_remembering = people.Difficulty.NONE
+    difficulty_self_care = people.Difficulty.NONE
+    difficulty_communicating = people.Difficulty.NONE
     role = Registration.Role.WORKERS_REP
     sector = Registration.Sector.GARMENT
     province = factory.LazyFunction(lambda: Province.objects.get(name_en="Svay Rieng"))
@@ -33,7 +43,7 @@ def registration_data(**overrides) -> dict:
         "full_name": "Sophea Chan",
         "gender": Registration.Gender.WOMAN,
         "age_group": Registration.AgeGroup.FROM_25,
-        "disability": Registration.Disability.NO,
+        **dict.fromkeys(people.DIFFICULTY_FIELDS, people.Difficulty.NONE),
         "role": Registration.Role.WORKERS_REP,
         "sector": Registration.Sector.GARMENT,
         "organisation": "Garment workers' union",
@@ -58,7 +68,7 @@ def form_data(**overrides) -> dict:
         "full_name": "Sophea Chan",
         "gender": "woman",
         "age_group": "25_34",
-        "disability": "no",
+        **dict.fromkeys(people.DIFFICULTY_FIELDS, "none"),
         "role": "workers_rep",
         "sector": "garment",
         "organisation": "Garment workers' union",

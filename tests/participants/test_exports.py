@@ -8,6 +8,7 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from events import people
 from events.models import Province
 from participants import exports
 from participants.models import Registration
@@ -154,3 +155,21 @@ def test_ics_and_qr_helpers_round_trip():
     assert exports.cell_safe("=x") == "'=x"
     assert exports.cell_safe("plain") == "plain"
     assert exports.cell_safe(None) == ""
+
+
+def test_csv_export_has_the_six_answers_the_computed_status_and_the_old_answer_apart(organizer_client):
+    forum = ForumFactory()
+    RegistrationFactory(forum=forum, full_name="New", difficulty_remembering="a_lot")
+    old = RegistrationFactory(forum=forum, full_name="Old", **dict.fromkeys(people.DIFFICULTY_FIELDS, ""))
+    Registration.objects.filter(pk=old.pk).update(legacy_disability_answer="yes")  # as migration 0004 left it
+
+    response = organizer_client.get(reverse("participants:export_csv", kwargs={"slug": forum.slug}))
+
+    header, *rows = _csv_rows(response)
+    wanted = ["Full name", "Disability", "Difficulty seeing", "Difficulty remembering or concentrating"]
+    wanted.append("Difficulty (old single question)")
+    by_name = [[dict(zip(header, row, strict=True))[column] for column in wanted] for row in rows]
+    assert by_name == [
+        ["New", "With a disability", "No difficulty", "A lot of difficulty", ""],
+        ["Old", "Unknown: not asked or not all answered", "", "", "Yes"],
+    ]

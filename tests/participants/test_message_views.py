@@ -4,7 +4,7 @@ from django.urls import reverse
 from notifications.models import Message
 from participants.models import ReminderSettings
 from tests.events.factories import ForumFactory
-from tests.notifications.factories import RegistrationFactory
+from tests.participants.factories import RegistrationFactory
 
 pytestmark = pytest.mark.django_db
 Status = Message.Status

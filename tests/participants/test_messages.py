@@ -11,7 +11,7 @@ from notifications.models import Message
 from participants.messages import announcement_send, forum_changed_notify, thank_you_queue
 from participants.models import Registration
 from tests.events.factories import ForumFactory
-from tests.notifications.factories import RegistrationFactory
+from tests.participants.factories import RegistrationFactory
 
 pytestmark = pytest.mark.django_db
 PP = ZoneInfo("Asia/Phnom_Penh")

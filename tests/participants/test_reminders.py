@@ -13,7 +13,7 @@ from participants.models import Registration, ReminderSettings
 from participants.services import registration_cancel
 from tests.events.factories import ForumFactory
 from tests.markers import requires_postgresql
-from tests.notifications.factories import RegistrationFactory
+from tests.participants.factories import RegistrationFactory
 
 PP = ZoneInfo("Asia/Phnom_Penh")
 Status = Message.Status

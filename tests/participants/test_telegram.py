@@ -6,7 +6,8 @@ from django.template.loader import render_to_string
 from notifications.models import Message, TelegramChat, TelegramUpdateOffset
 from notifications.tasks import telegram_updates_poll
 from participants.messages import telegram_chat_link, telegram_start_token
-from tests.notifications.factories import MessageFactory, RegistrationFactory
+from tests.notifications.factories import MessageFactory
+from tests.participants.factories import RegistrationFactory
 
 pytestmark = pytest.mark.django_db
 
