@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from forum_portal.codes import LENGTH as CODE_LENGTH
+from forum_portal.codes import code_normalise
+
 # Messages about a concern name the person who raised it: only those who may see contacts see them in a log.
 CONCERN_CONTACT_PERMISSION = "feedback.view_concern_contact"
 
@@ -22,13 +25,38 @@ class FeedbackConfig(AppConfig):
             purpose_declare(name, label, log_permission=CONCERN_CONTACT_PERMISSION)
         purpose_declare("staff_digest", _("Daily digest of concerns"), audience="staff")
         purpose_declare("concern_status", _("Reply: concern status"), log_permission=CONCERN_CONTACT_PERMISSION)
+        purpose_declare("concern_received", _("Reply: concern received"), log_permission=CONCERN_CONTACT_PERMISSION)
 
-        from notifications.signals import sms_received
+        from notifications.signals import sms_received, telegram_message_received
 
         sms_received.connect(_on_sms_received, dispatch_uid="feedback.sms_received")
+        telegram_message_received.connect(_on_telegram_message, dispatch_uid="feedback.telegram_message")
 
 
 def _on_sms_received(sender, *, phone: str, text: str, language: str, **kwargs) -> bool:
-    from feedback.services import concern_status_reply
+    from feedback.services import concern_from_sms, concern_status_reply
 
-    return concern_status_reply(phone=phone, text=text, language=language)
+    # A tracking code gets its status; any other text long enough to be a concern is recorded as one. A
+    # reference code of a registration is the participants app's (it has the same shape, and it is matched
+    # there first only when it exists, so a concern is never made of a code).
+    if concern_status_reply(phone=phone, text=text, language=language):
+        return True
+    if len(code_normalise(text)) == CODE_LENGTH and " " not in text.strip():
+        return False
+    return concern_from_sms(phone=phone, text=text, language=language) is not None
+
+
+def _on_telegram_message(
+    sender, *, update_id, chat_id, text, callback, contact_phone=None, photo=None, voice=None, **kwargs
+):
+    from feedback.telegram import telegram_message
+
+    return telegram_message(
+        chat_id=chat_id,
+        text=text,
+        callback=callback,
+        contact_phone=contact_phone or "",
+        photo=photo,
+        voice=voice,
+        key=update_id,
+    )

@@ -8,6 +8,8 @@ from PIL import Image, UnidentifiedImageError
 
 IMAGE_TYPES = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
 PDF_TYPE = ("application/pdf", "pdf")
+# Voice notes from Telegram: Ogg (Opus). Judged by the container's magic bytes, like the PDF.
+VOICE_TYPE = ("audio/ogg", "ogg")
 
 
 def attachment_validate(upload) -> tuple[str, str]:
@@ -22,6 +24,8 @@ def attachment_validate(upload) -> tuple[str, str]:
     upload.seek(0)
     if head == b"%PDF-":
         return PDF_TYPE
+    if head[:4] == b"OggS":
+        return VOICE_TYPE
     try:
         with Image.open(upload) as image:
             kind = image.format

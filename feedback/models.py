@@ -89,6 +89,8 @@ class Concern(people.PersonDescription):
         FORUM = "forum", _("Raised at a forum")
         HOTLINE = "hotline", _("Hotline")
         PAPER = "paper", _("Paper form")
+        SMS = "sms", _("SMS")
+        TELEGRAM = "telegram", _("Telegram")
 
     class Status(models.TextChoices):
         NEW = "new", pgettext_lazy("concern status", "New")
@@ -147,6 +149,9 @@ class Concern(people.PersonDescription):
     contact_phone = models.CharField(_("phone"), max_length=20, blank=True)
     contact_email = models.EmailField(_("email"), blank=True)
     consent_to_contact = models.BooleanField(_("consent to be contacted"), default=False)
+    # The Telegram chat a concern was raised from: its answers go back there, even for an anonymous submitter
+    # (the chat is never shown to staff, and it is erased with the other contacts).
+    contact_telegram_chat = models.CharField(_("Telegram chat"), max_length=40, blank=True)
     sensitive = models.BooleanField(_("sensitive"), default=False)
     attachment = models.FileField(_("attachment"), storage=private_storage, upload_to=attachment_path, blank=True)
     attachment_type = models.CharField(_("attachment type"), max_length=50, blank=True)
@@ -240,7 +245,9 @@ class Concern(people.PersonDescription):
 
     @property
     def can_be_contacted(self) -> bool:
-        return not self.anonymous and self.consent_to_contact and bool(self.contact_phone or self.contact_email)
+        return bool(self.contact_telegram_chat) or (
+            not self.anonymous and self.consent_to_contact and bool(self.contact_phone or self.contact_email)
+        )
 
 
 class ConcernEvent(models.Model):

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -88,21 +89,25 @@ def _notify_submitter(*, concern: Concern, purpose: str, event: ConcernEvent, ex
     """Queue a message to the submitter if they gave a contact and consented; else do nothing."""
     if not concern.can_be_contacted:
         return
-    channel = "sms" if concern.contact_phone else "email"
+    # A concern raised in Telegram is answered there; otherwise by SMS, else by email.
+    channel = "telegram" if concern.contact_telegram_chat else "sms" if concern.contact_phone else "email"
     message_queue(
         idempotency_key=f"concern:{concern.pk}:{purpose}:{event.pk}",
         purpose=purpose,
         channel=channel,
         language=concern.language,
         recipient_name=concern.contact_name,
-        to_phone=concern.contact_phone if channel == "sms" else "",
+        to_phone=concern.contact_phone if channel != "email" else "",
         to_email=concern.contact_email if channel == "email" else "",
+        to_telegram_chat=concern.contact_telegram_chat,
         forum=concern.forum,
         context={
             "concern_id": concern.pk,
             "tracking_code": concern.display_code,
             "track_url": absolute_url("feedback:concern_track", language=concern.language),
             "public_response": concern.public_response,
+            # A chat has room for the answer itself; an SMS gives the link to it.
+            "response_in_message": channel == "telegram",
             "closing_reason": concern.closing_reason,
             **(extra or {}),
         },
@@ -134,6 +139,7 @@ def concern_submit(
     contact_phone: str = "",
     contact_email: str = "",
     consent_to_contact: bool = False,
+    contact_telegram_chat: str = "",
     sensitive: bool = False,
     attachment=None,
     attachment_type: str = "",
@@ -172,6 +178,7 @@ def concern_submit(
         contact_phone=contact_phone,
         contact_email=contact_email,
         consent_to_contact=consent_to_contact,
+        contact_telegram_chat=contact_telegram_chat,
         sensitive=sensitive,
         attachment_type=attachment_type if attachment else "",
         recorded_by=recorded_by,
@@ -385,11 +392,10 @@ def concern_resolution_checks_queue(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.FEEDBACK_RESOLUTION_CHECK_DAYS)
     due = Concern.objects.filter(
+        Q(anonymous=False, consent_to_contact=True) | ~Q(contact_telegram_chat=""),
         status=Status.CLOSED,
         closed_at__lte=cutoff,
         resolution_check_sent_at__isnull=True,
-        anonymous=False,
-        consent_to_contact=True,
     ).values_list("pk", flat=True)
     asked = 0
     for pk in list(due[:1000]):
@@ -408,7 +414,9 @@ def concern_resolution_checks_queue(*, now: datetime | None = None) -> int:
                 extra={
                     "resolution_url": absolute_url(
                         "feedback:concern_resolution", language=concern.language, token=token
-                    )
+                    ),
+                    # In a Telegram chat the person answers with a button (feedback.telegram reads it).
+                    "reply_markup": resolution_buttons(concern=concern),
                 },
             )
             asked += 1
@@ -485,3 +493,46 @@ def concern_status_reply(*, phone: str, text: str, language: str) -> bool:
         },
     )
     return True
+
+
+def resolution_buttons(*, concern: Concern) -> dict:
+    """Return the Yes / No buttons that answer "was it resolved?" in the concern's Telegram chat."""
+    with translation.override(concern.language):
+        return {
+            "inline_keyboard": [
+                [
+                    {"text": str(Concern.Resolution.YES.label), "callback_data": f"resolved:{concern.pk}:yes"},
+                    {"text": str(Concern.Resolution.NO.label), "callback_data": f"resolved:{concern.pk}:no"},
+                ]
+            ]
+        }
+
+
+CONCERN_RECEIVED = "concern_received"
+
+
+def concern_from_sms(*, phone: str, text: str, language: str) -> Concern | None:
+    """Record a concern texted to the portal's number and reply with its tracking code; None if too short.
+
+    The text is the concern; staff set its category when they read it. The number that sent it is the
+    contact (a person texting NSSF expects an answer there), and the reply fits two SMS parts.
+    """
+    if len(text) < Concern.DESCRIPTION_MIN:
+        return None
+    concern = concern_submit(
+        category=Concern.Category.OTHER,
+        description=text[: Concern.DESCRIPTION_MAX],
+        channel=Concern.Channel.SMS,
+        language=language,
+        contact_phone=phone,
+        consent_to_contact=True,
+    )
+    message_queue(
+        idempotency_key=f"{CONCERN_RECEIVED}:{concern.pk}",
+        purpose=CONCERN_RECEIVED,
+        channel=Message.Channel.SMS,
+        language=concern.language,
+        to_phone=phone,
+        context={"tracking_code": concern.display_code},
+    )
+    return concern

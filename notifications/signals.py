@@ -2,7 +2,7 @@
 
 from django.dispatch import Signal
 
-# A person wrote to the bot (not a signed /start, not /stop). Arguments: chat_id, user_id, text, callback
+# A person wrote to the bot (not a signed /start, not /stop). Arguments: update_id, chat_id, user_id, text, callback
 # (an inline button's data), callback_id, language_code, contact_phone (their own number, shared with the
 # contact button), photo and voice ({"file_id", "file_size"[, "mime_type"]} or None). A receiver that
 # recognises it answers with notifications.telegram.telegram_reply and returns True.

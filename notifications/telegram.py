@@ -158,7 +158,7 @@ def telegram_update_handle(update: dict) -> bool:
         return any(answer for _receiver, answer in answers)
     if not _chat_within_rate(chat_id):
         return False
-    answers = telegram_message_received.send(sender=None, **incoming)
+    answers = telegram_message_received.send(sender=None, update_id=str(update.get("update_id", "")), **incoming)
     if not any(answer for _receiver, answer in answers):
         state = chat_state_get(chat_id=chat_id)
         message_queue(
@@ -210,17 +210,21 @@ def telegram_reply(
     key: str,
     buttons: list[list[tuple[str, str]]] | None = None,
     contact_button: str = "",
+    text_buttons: list[str] | None = None,
     purpose: str = "telegram_reply",
 ) -> Message:
-    """Queue a bot message to a chat, with inline buttons (rows of (label, callback data)) or a button that
-    shares the person's own phone number; `key` makes it idempotent (the update that caused it)."""
+    """Queue a bot message to a chat, with inline buttons (rows of (label, callback data)), or a keyboard with a
+    button that shares the person's own phone number and plain answer buttons; `key` makes it idempotent (the
+    update that caused it)."""
     if buttons:
         markup = {
             "inline_keyboard": [[{"text": label, "callback_data": data} for label, data in row] for row in buttons]
         }
-    elif contact_button:
+    elif contact_button or text_buttons:
+        rows = [[{"text": contact_button, "request_contact": True}]] if contact_button else []
+        rows += [[{"text": label}] for label in text_buttons or []]
         markup = {
-            "keyboard": [[{"text": contact_button, "request_contact": True}]],
+            "keyboard": rows,
             "one_time_keyboard": True,
             "resize_keyboard": True,
         }

@@ -1,6 +1,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +19,13 @@ PUBLIC_CHANNELS = [
 
 
 def _channel_choices(instance) -> list:
-    """Offer SMS and email; keep Telegram for a person who linked it (the notifications app sets it)."""
+    """Offer SMS and email, and Telegram when the portal has a bot (or the person already uses it).
+
+    Telegram is only offered where it can work: the confirmation page then shows the step that links the
+    chat, and until it is linked messages go by SMS.
+    """
+    if settings.TELEGRAM_BOT_TOKEN and settings.TELEGRAM_BOT_USERNAME:
+        return Registration.Channel.choices
     if instance is not None and instance.reminder_channel == Registration.Channel.TELEGRAM:
         return Registration.Channel.choices
     return PUBLIC_CHANNELS

@@ -20,6 +20,8 @@ class FakeHttpServer:
         self.statuses: list[int] = [200]
         self.json_body: dict | None = None
         self.responses: dict[str, dict] = {}
+        # Files served to GET requests by path (Telegram's file downloads).
+        self.files: dict[str, bytes] = {}
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -37,6 +39,13 @@ class FakeHttpServer:
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
+
+            def do_GET(self):
+                content = server.files.get(self.path)
+                self.send_response(200 if content is not None else 404)
+                self.send_header("Content-Length", str(len(content or b"")))
+                self.end_headers()
+                self.wfile.write(content or b"")
 
             def log_message(self, *args):
                 """Keep the fake gateway's access log out of the test output."""

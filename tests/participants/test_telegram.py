@@ -107,3 +107,46 @@ def test_stop_in_the_chat_unlinks_it(telegram_api):
     registration.refresh_from_db()
     assert registration.reminder_channel == Registration.Channel.SMS
     assert not TelegramChat.objects.exists()
+
+
+def test_choosing_telegram_on_the_form_then_linking_brings_the_reminders_to_the_chat(
+    client, telegram_api, django_capture_on_commit_callbacks
+):
+    import re
+    from datetime import timedelta
+
+    import time_machine
+    from django.urls import reverse
+
+    from participants.messages import reminders_queue
+    from participants.models import Registration
+    from tests.events.factories import ForumFactory
+    from tests.participants.factories import form_data
+
+    forum = ForumFactory()
+    form_page = client.get(reverse("participants:register", kwargs={"slug": forum.slug})).text
+    assert 'value="telegram"' in form_page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("participants:register", kwargs={"slug": forum.slug}),
+            form_data(reminder_channel="telegram", preferred_language="en"),
+            follow=True,
+        )
+    registration = Registration.objects.get()
+    assert registration.reminder_channel == Registration.Channel.TELEGRAM
+    assert "One more step: link Telegram" in response.text
+    # Not linked yet: the confirmation went by SMS.
+    assert Message.objects.get(purpose="registration_confirmed").channel == Message.Channel.SMS
+
+    token = re.search(r"https://t\.me/forum_test_bot\?start=([A-Za-z0-9_]+)", response.text).group(1)
+    telegram_api.responses["getUpdates"] = {"ok": True, "result": [_update(50, f"/start {token}", chat_id=8080)]}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert telegram_updates_poll() == 1
+
+    with time_machine.travel(forum.starts_at - timedelta(hours=20)), django_capture_on_commit_callbacks(execute=True):
+        assert reminders_queue() == 1
+    reminder = Message.objects.get(purpose="forum_reminder")
+    assert (reminder.channel, reminder.to_telegram_chat, reminder.status) == ("telegram", "8080", Message.Status.SENT)
+    sent = [json.loads(body) for path, _h, body in telegram_api.requests if path.endswith("/sendMessage")]
+    assert sent[-1]["chat_id"] == "8080"
+    assert sent[-1]["text"].startswith("Reminder:")
