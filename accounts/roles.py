@@ -21,12 +21,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "feedback.view_concern_statistics",
         "notifications.view_message_log",
         "notifications.send_announcement",
+        "notifications.view_message_overview",
     ],
     NSSF_STAFF: [
         "feedback.review_concerns",
         "feedback.view_concern_contact",
         "feedback.record_concerns",
         "feedback.view_concern_statistics",
+        "notifications.view_message_overview",
     ],
     NSSF_SUPERVISORS: [
         "feedback.review_concerns",

@@ -69,6 +69,7 @@ class Message(models.Model):
         permissions = [
             ("view_message_log", _("Can see the message log of a forum")),
             ("send_announcement", _("Can send announcements to participants")),
+            ("view_message_overview", _("Can see what was sent on each channel, and the SMS cost")),
         ]
         indexes = [
             models.Index(fields=["status", "send_after"], name="message_due_idx"),

@@ -35,16 +35,12 @@ def forum_messages(*, forum, user, status: str = "") -> QuerySet[Message]:
     return messages.order_by("-created_at", "-pk")
 
 
-def forum_message_summary(*, forum, user) -> dict:
-    """Return the log's figures from one grouped query over the messages this user may see.
-
-    "counts": the number per status (every status present); "channels": per channel, how many were sent,
-    delivered and undelivered (the SMS gateway's receipts) and failed, and the SMS parts with their estimated
-    cost.
-    """
+def message_summary(*, messages: QuerySet[Message]) -> dict:
+    """Return the figures of a set of messages from one grouped query: counts per status, and per channel
+    how many were sent, delivered and undelivered (the SMS gateway's receipts), failed, and the SMS parts with
+    their estimated cost."""
     rows = (
-        messages_visible_to(user=user, forum=forum)
-        .order_by()
+        messages.order_by()
         .values("channel", "status")
         .annotate(
             n=Count("pk"),
@@ -80,3 +76,19 @@ def forum_message_summary(*, forum, user) -> dict:
     for channel in channels.values():
         channel["cost"] = round(channel["parts"] * settings.SMS_COST_PER_PART, 2)
     return {"counts": counts, "channels": sorted(channels.values(), key=lambda channel: channel["channel"])}
+
+
+def messages_overview(*, user, since=None) -> dict:
+    """Return the portal-wide figures per channel (of the purposes this user may see), since a date if given."""
+    messages = Message.objects.all()
+    hidden = purposes_hidden_from(user)
+    if hidden:
+        messages = messages.exclude(purpose__in=hidden)
+    if since is not None:
+        messages = messages.filter(created_at__gte=since)
+    return message_summary(messages=messages)
+
+
+def forum_message_summary(*, forum, user) -> dict:
+    """Return the forum log's figures (see `message_summary`) over the messages this user may see."""
+    return message_summary(messages=messages_visible_to(user=user, forum=forum))

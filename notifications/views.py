@@ -2,17 +2,20 @@ import hashlib
 import hmac
 import json
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from django.views.generic import ListView
+from django.views.generic import ListView, TemplateView
 
 from events.mixins import ManageForumMixin
 from notifications import selectors, services
@@ -147,3 +150,25 @@ def sms_receipt(request):
     status = _first(data, "status", "dlr_status", "state", "stat")
     message = services.sms_receipt_record(reference=reference, status=status)
     return JsonResponse({"ok": message is not None})
+
+
+class MessageOverviewView(PermissionRequiredMixin, TemplateView):
+    """What went out on each channel across the portal, delivered or not, and what the SMS cost."""
+
+    permission_required = "notifications.view_message_overview"
+    template_name = "notifications/overview.html"
+    PERIODS = {"30": 30, "365": 365, "all": None}
+
+    def get_context_data(self, **kwargs):
+        period = self.request.GET.get("period", "30")
+        period = period if period in self.PERIODS else "30"
+        days = self.PERIODS[period]
+        since = timezone.now() - timedelta(days=days) if days else None
+        summary = selectors.messages_overview(user=self.request.user, since=since)
+        return super().get_context_data(
+            channels=summary["channels"],
+            counts=summary["counts"],
+            period=period,
+            sms_currency=settings.SMS_COST_CURRENCY,
+            **kwargs,
+        )

@@ -120,3 +120,33 @@ def test_concern_messages_hidden_from_organizers_without_the_contact_permission(
     organizer.user_permissions.add(Permission.objects.get(codename="view_concern_contact"))
     response = organizer_client.get(_log_url(forum))
     assert {m.pk for m in response.context["outbox_messages"]} == {participant.pk, concern.pk}
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_message_overview_shows_each_channel_in_a_fixed_number_of_queries(
+    staff_client, django_assert_num_queries, count
+):
+    MessageFactory.create_batch(count, status=Status.SENT, sms_parts=2, receipt=Message.Receipt.DELIVERED)
+    MessageFactory(
+        status=Status.FAILED, channel=Message.Channel.EMAIL, to_email="a@example.org", purpose="concern_closed"
+    )
+    staff_client.get(reverse("notifications:overview"))
+    # Session, user, two permission lookups, and one grouped query for every figure.
+    with django_assert_num_queries(5):
+        response = staff_client.get(reverse("notifications:overview"))
+    sms = next(row for row in response.context["channels"] if row["channel"] == "sms")
+    email = next(row for row in response.context["channels"] if row["channel"] == "email")
+    assert (sms["sent"], sms["delivered"], sms["parts"]) == (count, count, 2 * count)
+    assert email["failed"] == 1
+
+
+def test_message_overview_hides_concern_messages_from_organizers(organizer_client):
+    from django.test import Client
+
+    MessageFactory(
+        status=Status.FAILED, channel=Message.Channel.EMAIL, to_email="a@example.org", purpose="concern_closed"
+    )
+    MessageFactory(status=Status.SENT)
+    response = organizer_client.get(reverse("notifications:overview") + "?period=all")
+    assert [row["channel"] for row in response.context["channels"]] == ["sms"]
+    assert Client().get(reverse("notifications:overview")).status_code == 302
