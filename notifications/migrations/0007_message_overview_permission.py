@@ -4,14 +4,22 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0006_telegram_chat_state'),
+        ("notifications", "0006_telegram_chat_state"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='message',
-            options={'ordering': ['-created_at'], 'permissions': [('view_message_log', 'Can see the message log of a forum'), ('send_announcement', 'Can send announcements to participants'), ('view_message_overview', 'Can see what was sent on each channel, and the SMS cost')], 'verbose_name': 'message', 'verbose_name_plural': 'messages'},
+            name="message",
+            options={
+                "ordering": ["-created_at"],
+                "permissions": [
+                    ("view_message_log", "Can see the message log of a forum"),
+                    ("send_announcement", "Can send announcements to participants"),
+                    ("view_message_overview", "Can see what was sent on each channel, and the SMS cost"),
+                ],
+                "verbose_name": "message",
+                "verbose_name_plural": "messages",
+            },
         ),
     ]
