@@ -6,6 +6,7 @@ from django.utils.translation import pgettext_lazy
 
 from events import people
 from forum_portal.codes import code_display
+from notifications.models import Message
 
 # Active registrations hold a seat or a place in the queue; duplicates are judged among them only.
 ACTIVE = ~Q(status="cancelled")
@@ -30,10 +31,8 @@ class Registration(people.PersonDescription):
         KHMER = "km", _("Khmer")
         ENGLISH = "en", _("English")
 
-    class Channel(models.TextChoices):
-        SMS = "sms", _("SMS")
-        EMAIL = "email", _("Email")
-        TELEGRAM = "telegram", _("Telegram")
+    # The ways the outbox can reach a person: the same list, so a registration's choice is a message's channel.
+    Channel = Message.Channel
 
     class SupportNeed(models.TextChoices):
         CHILDCARE = "childcare", _("Childcare")
