@@ -16,6 +16,7 @@ from django.views.generic import ListView, TemplateView
 
 from events.models import Forum
 from events.selectors import forums_public
+from forum_portal.links import safe_next_url
 from forum_portal.ratelimit import ratelimit
 from participants import exports, selectors, services
 from participants.forms import (
@@ -290,7 +291,7 @@ def manage_cancel(request, slug, pk):
     messages.success(request, _("The registration of %(name)s is cancelled.") % {"name": registration.full_name})
     if promoted:
         messages.info(request, _("%(name)s moved from the waiting list to a seat.") % {"name": promoted.full_name})
-    return redirect(request.POST.get("next") or reverse("participants:manage_list", kwargs={"slug": slug}))
+    return redirect(safe_next_url(request, default=reverse("participants:manage_list", kwargs={"slug": slug})))
 
 
 @require_POST
