@@ -106,6 +106,9 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'd
 # A new PostgreSQL connection per request costs several times the page; keep them, checked.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if PRODUCTION and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite on one disk loses every registration and concern with that disk; production needs PostgreSQL.
+    raise ImproperlyConfigured("Set DATABASE_URL (postgres://...) when DJANGO_ENV=production; SQLite is refused.")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite serialises writers; wait instead of failing when the worker and the web server write at once.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
@@ -203,6 +206,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2, "socket_timeout": 5}
+elif PRODUCTION:
+    # The filesystem broker drops queued messages when the disk goes; production needs Redis.
+    raise ImproperlyConfigured(
+        "Set REDIS_URL (redis://...) when DJANGO_ENV=production; the filesystem broker is refused."
+    )
 else:
     _broker_dir = VAR_DIR / "celery-broker"
     for _sub in ("queue", "processed", "control"):
