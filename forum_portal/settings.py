@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "accounts",
+    "audit",
     "events",
     "participants",
     "feedback",
@@ -75,6 +76,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.StaffSessionMiddleware",
+    "accounts.middleware.RequireTwoFactorMiddleware",
+    "audit.middleware.AccessAuditMiddleware",
     "forum_portal.middleware.NoStoreForPersonalDataMiddleware",
 ]
 
@@ -128,9 +132,10 @@ else:
     }
 
 AUTH_USER_MODEL = "accounts.User"
+# Django's and allauth's backends, loading with the user whether two factors are required and enrolled.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "accounts.backends.ModelBackend",
+    "accounts.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -153,6 +158,11 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
+# Two factors are required for NSSF staff, supervisors, programme officers and administrators (accounts.roles);
+# this makes them required for organizers too.
+ACCOUNTS_MFA_REQUIRED_FOR_ORGANIZERS = env.bool("ACCOUNTS_MFA_REQUIRED_FOR_ORGANIZERS", default=False)
+# A logged-in session ends after this long without a request, and when the browser closes.
+ACCOUNTS_SESSION_IDLE_SECONDS = env.int("ACCOUNTS_SESSION_IDLE_SECONDS", default=30 * 60)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -257,6 +267,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12
+# Staff sessions end at browser close as well as after ACCOUNTS_SESSION_IDLE_SECONDS without a request.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
