@@ -2,10 +2,16 @@
 
 from celery import shared_task
 
-from feedback import services
+from feedback import retention, services
 
 
 @shared_task(name="feedback.resolution_checks_queue")
 def resolution_checks_queue() -> int:
     """Ask submitters of concerns closed 14 days ago whether their concern was resolved (idempotent)."""
     return services.concern_resolution_checks_queue()
+
+
+@shared_task(name="feedback.concern_contacts_erase_expired")
+def concern_contacts_erase_expired() -> int:
+    """Erase the contacts of concerns closed longer ago than the retention period (daily, idempotent)."""
+    return retention.concern_contacts_erase_expired()

@@ -100,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "forum_portal.context_processors.site",
+                "forum_portal.context_processors.privacy",
             ],
         },
     },
@@ -351,6 +352,18 @@ CELERY_BEAT_SCHEDULE["feedback-resolution-checks"] = {
 # because many phones share one address behind a mobile carrier's NAT, and a forum's registration rushes.
 PARTICIPANTS_REGISTER_RATE = (env.int("PARTICIPANTS_REGISTER_LIMIT", default=60), 600)
 PARTICIPANTS_RESEND_RATE = (env.int("PARTICIPANTS_RESEND_LIMIT", default=5), 600)
+# Privacy: how long personal data is kept. The privacy notices read these values (forum_portal.privacy), so
+# the promise and the daily erasure (participants.retention, feedback.retention) cannot drift apart.
+PRIVACY_REGISTRATION_RETENTION_MONTHS = env.int("PRIVACY_REGISTRATION_RETENTION_MONTHS", default=12)
+PRIVACY_CONCERN_CONTACT_RETENTION_MONTHS = env.int("PRIVACY_CONCERN_CONTACT_RETENTION_MONTHS", default=24)
+CELERY_BEAT_SCHEDULE["participants-retention"] = {
+    "task": "participants.registrations_anonymise_expired",
+    "schedule": 24 * 3600.0,
+}
+CELERY_BEAT_SCHEDULE["feedback-retention"] = {
+    "task": "feedback.concern_contacts_erase_expired",
+    "schedule": 24 * 3600.0,
+}
 # WeasyPrint (PDF sign-in sheets and badges) and fontTools report every step at INFO; keep warnings only.
 LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}
 LOGGING["loggers"]["fontTools"] = {"level": "WARNING"}

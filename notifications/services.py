@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -564,3 +564,33 @@ def telegram_updates_process(*, updates: list[dict]) -> int:
             offset_row.offset = max(offset_row.offset, update_id + 1)
         offset_row.save(update_fields=["offset"])
     return linked
+
+
+# What an erased message keeps in its address fields: the constraints want one, the person is gone.
+ERASED_PHONE = "erased"
+ERASED_EMAIL = "erased@erased.invalid"
+
+
+def messages_erase_personal_data(*, context_key: str, ids: list[int]) -> int:
+    """Erase the addresses, names and texts of the messages about these objects (`context[context_key]` in
+    `ids`), keeping purpose, channel, status and dates for the delivery figures; drop those not sent yet.
+
+    Return how many messages changed.
+    """
+    erased = 0
+    for object_id in ids:
+        messages = Message.objects.filter(**{f"context__{context_key}": object_id})
+        messages.filter(status__in=[Message.Status.QUEUED, Message.Status.SENDING]).update(
+            status=Message.Status.DROPPED
+        )
+        erased += messages.update(
+            recipient_name="",
+            to_phone=Case(When(to_phone="", then=Value("")), default=Value(ERASED_PHONE)),
+            to_email=Case(When(to_email="", then=Value("")), default=Value(ERASED_EMAIL)),
+            to_telegram_chat="",
+            subject="",
+            body="",
+            html_body="",
+            context={context_key: object_id},
+        )
+    return erased
