@@ -121,3 +121,20 @@ def test_security_events_carry_user_ids_not_emails(client, caplog, nssf_staff):
     logged = "\n".join(messages)
     for secret in (nssf_staff.email, organizer.email, nssf_staff.full_name, organizer.full_name):
         assert secret not in logged
+
+
+def test_password_reset_is_a_security_event(client, caplog, organizer):
+    import re
+
+    from django.core import mail
+
+    caplog.set_level(logging.INFO, logger="forum_portal.security")
+    client.post(reverse("account_reset_password"), {"email": organizer.email})
+    link = re.search(r"https?://[^/]+(/\S+/password/reset/key/\S+/)", mail.outbox[0].body).group(1)
+    set_password = client.get(link)["Location"]
+
+    client.post(set_password, {"password1": "a-new-long-passphrase-9", "password2": "a-new-long-passphrase-9"})
+
+    messages = [r.getMessage() for r in caplog.records if r.name == "forum_portal.security"]
+    assert f"security event=password_reset user_id={organizer.pk} view=account_reset_password_from_key" in messages
+    assert organizer.email not in "\n".join(messages)
