@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and roles")
 
     def ready(self):
+        from accounts import security  # noqa: F401 - connects the security-event receivers
         from accounts.roles import roles_sync_after_migrate
 
         # Permissions added by later migrations of any app reach the role groups automatically.

@@ -11,6 +11,11 @@ from django.contrib.auth.management import create_permissions
 ORGANIZERS = "Organizers"
 NSSF_STAFF = "NSSF staff"
 NSSF_SUPERVISORS = "NSSF supervisors"
+PROGRAMME_OFFICERS = "Programme officers"
+
+# Roles that see personal data or concerns: they must enrol a second factor before anything else.
+# Organizers join them when settings.ACCOUNTS_MFA_REQUIRED_FOR_ORGANIZERS is on; administrators always.
+MFA_REQUIRED_ROLES = (NSSF_STAFF, NSSF_SUPERVISORS, PROGRAMME_OFFICERS)
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ORGANIZERS: [
@@ -36,7 +41,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "feedback.record_concerns",
         "feedback.view_concern_statistics",
         "feedback.supervise_concerns",
+        "audit.view_audit_trail",
+        "notifications.view_message_overview",
     ],
+    # Dashboards and reports come with issue 9; until then the role exists for two-factor and the matrix.
+    PROGRAMME_OFFICERS: [],
 }
 
 

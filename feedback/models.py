@@ -198,6 +198,8 @@ class Concern(people.PersonDescription):
     resolution_comment = models.TextField(_("submitter's comment"), blank=True, max_length=2000)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Set when the contact details were erased (feedback.retention): on request or after the retention period.
+    contact_erased_at = models.DateTimeField(_("contact erased at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("concern")

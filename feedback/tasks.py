@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from feedback import services
+from feedback import retention, services
 
 
 @shared_task(name="feedback.resolution_checks_queue")
@@ -15,3 +15,9 @@ def resolution_checks_queue() -> int:
 def staff_digest_queue() -> int:
     """Queue the daily digest of new and overdue concerns to NSSF staff (idempotent per person and day)."""
     return services.staff_digest_queue()
+
+
+@shared_task(name="feedback.concern_contacts_erase_expired")
+def concern_contacts_erase_expired() -> int:
+    """Erase the contacts of concerns closed longer ago than the retention period (daily, idempotent)."""
+    return retention.concern_contacts_erase_expired()

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def absolute_url(name: str, *, language: str | None = None, query: str = "", **kwargs) -> str:
@@ -22,3 +23,16 @@ def absolute_url(name: str, *, language: str | None = None, query: str = "", **k
 def absolute_path(path: str) -> str:
     """Return `path` (already reversed, starting with "/") on the site's public host."""
     return settings.SITE_URL.rstrip("/") + path
+
+
+def safe_next_url(request, *, default: str) -> str:
+    """Return the `next` the request carries (POST, then GET) if it stays on this site, else `default`.
+
+    A `next` that names another host would turn the portal into an open redirect for phishing links.
+    """
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default

@@ -13,6 +13,7 @@ PERSONAL_VIEWS = {
     "participants:manage",
     "participants:ics",
     "participants:self_cancel",
+    "participants:self_erase",
     "participants:register",
     "participants:confirmation_resend",
     "feedback:concern_create",

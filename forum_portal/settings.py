@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "accounts",
+    "audit",
     "events",
     "participants",
     "feedback",
@@ -79,6 +80,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.StaffSessionMiddleware",
+    "accounts.middleware.RequireTwoFactorMiddleware",
+    "audit.middleware.AccessAuditMiddleware",
     "forum_portal.middleware.NoStoreForPersonalDataMiddleware",
 ]
 
@@ -100,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "forum_portal.context_processors.site",
+                "forum_portal.context_processors.privacy",
             ],
         },
     },
@@ -110,6 +115,9 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'd
 # A new PostgreSQL connection per request costs several times the page; keep them, checked.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if PRODUCTION and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite on one disk loses every registration and concern with that disk; production needs PostgreSQL.
+    raise ImproperlyConfigured("Set DATABASE_URL (postgres://...) when DJANGO_ENV=production; SQLite is refused.")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite serialises writers; wait instead of failing when the worker and the web server write at once.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
@@ -129,9 +137,10 @@ else:
     }
 
 AUTH_USER_MODEL = "accounts.User"
+# Django's and allauth's backends, loading with the user whether two factors are required and enrolled.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "accounts.backends.ModelBackend",
+    "accounts.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -154,6 +163,11 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
+# Two factors are required for NSSF staff, supervisors, programme officers and administrators (accounts.roles);
+# this makes them required for organizers too.
+ACCOUNTS_MFA_REQUIRED_FOR_ORGANIZERS = env.bool("ACCOUNTS_MFA_REQUIRED_FOR_ORGANIZERS", default=False)
+# A logged-in session ends after this long without a request, and when the browser closes.
+ACCOUNTS_SESSION_IDLE_SECONDS = env.int("ACCOUNTS_SESSION_IDLE_SECONDS", default=30 * 60)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -207,6 +221,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2, "socket_timeout": 5}
+elif PRODUCTION:
+    # The filesystem broker drops queued messages when the disk goes; production needs Redis.
+    raise ImproperlyConfigured(
+        "Set REDIS_URL (redis://...) when DJANGO_ENV=production; the filesystem broker is refused."
+    )
 else:
     _broker_dir = VAR_DIR / "celery-broker"
     CELERY_BROKER_URL = "filesystem://"
@@ -261,6 +280,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12
+# Staff sessions end at browser close as well as after ACCOUNTS_SESSION_IDLE_SECONDS without a request.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -327,6 +348,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 NOTIFICATIONS_QUEUE = env.str("NOTIFICATIONS_QUEUE", default="celery")
 CELERY_TASK_ROUTES = {"notifications.*": {"queue": NOTIFICATIONS_QUEUE}}
 CELERY_BEAT_SCHEDULE["notifications-sweep"] = {"task": "notifications.message_sweep", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["notifications-chat-states"] = {"task": "notifications.chat_states_expire", "schedule": 86400.0}
 CELERY_BEAT_SCHEDULE["participants-reminders"] = {"task": "participants.reminders_queue", "schedule": 600.0}
 CELERY_BEAT_SCHEDULE["participants-thank-you"] = {"task": "participants.thank_you_queue", "schedule": 1800.0}
 CELERY_BEAT_SCHEDULE["feedback-staff-digest"] = {"task": "feedback.staff_digest_queue", "schedule": 1800.0}
@@ -354,6 +376,18 @@ CELERY_BEAT_SCHEDULE["feedback-resolution-checks"] = {
 # because many phones share one address behind a mobile carrier's NAT, and a forum's registration rushes.
 PARTICIPANTS_REGISTER_RATE = (env.int("PARTICIPANTS_REGISTER_LIMIT", default=60), 600)
 PARTICIPANTS_RESEND_RATE = (env.int("PARTICIPANTS_RESEND_LIMIT", default=5), 600)
+# Privacy: how long personal data is kept. The privacy notices read these values (forum_portal.privacy), so
+# the promise and the daily erasure (participants.retention, feedback.retention) cannot drift apart.
+PRIVACY_REGISTRATION_RETENTION_MONTHS = env.int("PRIVACY_REGISTRATION_RETENTION_MONTHS", default=12)
+PRIVACY_CONCERN_CONTACT_RETENTION_MONTHS = env.int("PRIVACY_CONCERN_CONTACT_RETENTION_MONTHS", default=24)
+CELERY_BEAT_SCHEDULE["participants-retention"] = {
+    "task": "participants.registrations_anonymise_expired",
+    "schedule": 24 * 3600.0,
+}
+CELERY_BEAT_SCHEDULE["feedback-retention"] = {
+    "task": "feedback.concern_contacts_erase_expired",
+    "schedule": 24 * 3600.0,
+}
 # WeasyPrint (PDF sign-in sheets and badges) and fontTools report every step at INFO; keep warnings only.
 LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}
 LOGGING["loggers"]["fontTools"] = {"level": "WARNING"}

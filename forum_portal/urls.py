@@ -1,8 +1,12 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
 from forum_portal.health import healthz
+
+# The admin logs in through allauth's pages, so the same rate limits and the same second factor apply.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -17,5 +21,6 @@ urlpatterns += i18n_patterns(
     path("", include("participants.urls")),
     path("", include("feedback.urls")),
     path("", include("notifications.urls")),
+    path("", include("audit.urls")),
     prefix_default_language=True,
 )

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -271,3 +271,33 @@ def _sms_reply(*, phone: str, purpose: str, language: str) -> None:
         language=language,
         to_phone=phone,
     )
+
+
+# What an erased message keeps in its address fields: the constraints want one, the person is gone.
+ERASED_PHONE = "erased"
+ERASED_EMAIL = "erased@erased.invalid"
+
+
+def messages_erase_personal_data(*, context_key: str, ids: list[int]) -> int:
+    """Erase the addresses, names and texts of the messages about these objects (`context[context_key]` in
+    `ids`), keeping purpose, channel, status and dates for the delivery figures; drop those not sent yet.
+
+    Return how many messages changed.
+    """
+    erased = 0
+    for object_id in ids:
+        messages = Message.objects.filter(**{f"context__{context_key}": object_id})
+        messages.filter(status__in=[Message.Status.QUEUED, Message.Status.SENDING]).update(
+            status=Message.Status.DROPPED
+        )
+        erased += messages.update(
+            recipient_name="",
+            to_phone=Case(When(to_phone="", then=Value("")), default=Value(ERASED_PHONE)),
+            to_email=Case(When(to_email="", then=Value("")), default=Value(ERASED_EMAIL)),
+            to_telegram_chat="",
+            subject="",
+            body="",
+            html_body="",
+            context={context_key: object_id},
+        )
+    return erased

@@ -56,3 +56,11 @@ def telegram_updates_poll() -> int:
         logger.warning("Telegram getUpdates failed: %s", error)
         return 0
     return telegram_updates_process(updates=updates or [])
+
+
+@shared_task(name="notifications.chat_states_expire", acks_late=True)
+def chat_states_expire() -> int:
+    """Forget Telegram conversations left halfway for a week: a half-written concern is not kept forever."""
+    from notifications.telegram import chat_states_expire as expire
+
+    return expire()

@@ -11,6 +11,7 @@ import hmac
 import logging
 import urllib.error
 import urllib.request
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -275,3 +276,13 @@ def telegram_file_fetch(*, file_id: str, max_bytes: int) -> bytes:
     if len(content) > max_bytes:
         raise DeliveryError("file too large")
     return content
+
+
+CHAT_STATE_DAYS = 7
+
+
+def chat_states_expire(*, now=None) -> int:
+    """Delete conversation states untouched for CHAT_STATE_DAYS (what a person typed and never sent)."""
+    now = now or timezone.now()
+    deleted, _by_model = ChatState.objects.filter(updated_at__lt=now - timedelta(days=CHAT_STATE_DAYS)).delete()
+    return deleted

@@ -89,6 +89,8 @@ class Registration(people.PersonDescription):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    # Set when the personal data was erased (participants.retention); the figures stay.
+    anonymised_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("registration")
@@ -104,7 +106,9 @@ class Registration(people.PersonDescription):
             models.Index(fields=["forum", "full_name"], name="registration_name_idx"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["forum", "phone"], condition=ACTIVE, name="registration_unique_phone"),
+            models.UniqueConstraint(
+                fields=["forum", "phone"], condition=ACTIVE & ~Q(phone=""), name="registration_unique_phone"
+            ),
             models.UniqueConstraint(
                 fields=["forum", "email"], condition=ACTIVE & ~Q(email=""), name="registration_unique_email"
             ),

@@ -1,6 +1,9 @@
-"""Periodic messages to participants: thin, named, idempotent tasks that delegate to `participants.messages`."""
+"""Periodic work for participants: thin, named, idempotent tasks that delegate to `participants.messages` and
+`participants.retention`."""
 
 from celery import shared_task
+
+from participants import retention
 
 
 @shared_task(name="participants.reminders_queue", acks_late=True)
@@ -17,3 +20,9 @@ def thank_you_queue() -> int:
     from participants.messages import thank_you_queue as queue
 
     return queue()
+
+
+@shared_task(name="participants.registrations_anonymise_expired")
+def registrations_anonymise_expired() -> int:
+    """Erase the personal data of registrations past the retention period (daily, idempotent)."""
+    return retention.registrations_anonymise_expired()

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -13,6 +14,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from events.mixins import ManageForumMixin
 from events.models import Forum
 from events.selectors import forums_public
+from forum_portal.links import safe_next_url
 from forum_portal.ratelimit import ratelimit
 from participants import exports, selectors, services
 from participants.forms import (
@@ -282,7 +284,8 @@ class RegistrationCancelView(ManageForumMixin, View):
         messages.success(request, _("The registration of %(name)s is cancelled.") % {"name": registration.full_name})
         if promoted:
             messages.info(request, _("%(name)s moved from the waiting list to a seat.") % {"name": promoted.full_name})
-        return redirect("participants:manage_list", slug=slug)
+        # Back where the organizer came from (the check-in page, say), if that is on this site.
+        return redirect(safe_next_url(request, default=reverse("participants:manage_list", kwargs={"slug": slug})))
 
 
 class RegistrationPromoteView(ManageForumMixin, View):

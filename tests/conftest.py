@@ -4,7 +4,7 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.utils import translation
 
-from accounts.roles import NSSF_STAFF, NSSF_SUPERVISORS, ORGANIZERS, roles_sync
+from accounts.roles import MFA_REQUIRED_ROLES, NSSF_STAFF, NSSF_SUPERVISORS, ORGANIZERS, PROGRAMME_OFFICERS, roles_sync
 from forum_portal.celery import app as celery_app
 from tests.accounts.factories import UserFactory
 from tests.fakes import FakeHttpServer
@@ -59,8 +59,9 @@ def _reference_data(request):
         roles_sync()
 
 
-def _user_with_role(role):
-    user = UserFactory()
+def _user_with_role(role, *, two_factor=None):
+    """Return a new user holding `role`; roles that require two factors get them enrolled unless told not to."""
+    user = UserFactory(two_factor=role in MFA_REQUIRED_ROLES if two_factor is None else two_factor)
     if role:
         user.groups.add(Group.objects.get(name=role))
     return user
@@ -82,13 +83,29 @@ def nssf_supervisor(db):
 
 
 @pytest.fixture
+def nssf_staff_without_two_factor(db):
+    return _user_with_role(NSSF_STAFF, two_factor=False)
+
+
+@pytest.fixture
+def programme_officer(db):
+    return _user_with_role(PROGRAMME_OFFICERS)
+
+
+@pytest.fixture
 def user_without_role(db):
     return _user_with_role(None)
 
 
 @pytest.fixture
 def administrator(db):
-    return UserFactory(is_staff=True, is_superuser=True)
+    return UserFactory(is_staff=True, is_superuser=True, two_factor=True)
+
+
+@pytest.fixture
+def admin_user(db):
+    """pytest-django's administrator (behind `admin_client`), with the second factor administrators need."""
+    return UserFactory(email="admin@example.com", is_staff=True, is_superuser=True, two_factor=True)
 
 
 @pytest.fixture

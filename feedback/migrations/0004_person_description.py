@@ -9,6 +9,8 @@ answers. The stored values that changed are mapped by the next migration.
 import django.db.models.deletion
 from django.db import migrations, models
 
+import events.people
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -220,7 +222,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="concern",
             name="disability",
-            field=models.GeneratedField(
+            field=events.people.DerivedField(
                 choices=[
                     ("yes", "With a disability"),
                     ("no", "Without a disability"),
@@ -273,7 +275,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="concern",
             name="has_disability",
-            field=models.GeneratedField(
+            field=events.people.DerivedField(
                 db_persist=True,
                 expression=models.Q(
                     ("difficulty_seeing__in", ("a_lot", "cannot")),

@@ -15,6 +15,8 @@ forums can be reproduced; they are never counted in `has_disability`. New regist
 import django.db.models.deletion
 from django.db import migrations, models
 
+import events.people
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -226,7 +228,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="registration",
             name="has_disability",
-            field=models.GeneratedField(
+            field=events.people.DerivedField(
                 db_persist=True,
                 expression=models.Q(
                     ("difficulty_seeing__in", ("a_lot", "cannot")),
@@ -244,7 +246,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="registration",
             name="disability",
-            field=models.GeneratedField(
+            field=events.people.DerivedField(
                 choices=[
                     ("yes", "With a disability"),
                     ("no", "Without a disability"),

@@ -29,7 +29,8 @@ def test_staff_logs_in_with_email(client, organizer):
     assert client.session["_auth_user_id"] == str(organizer.pk)
 
 
-def test_staff_can_open_two_factor_setup(client, nssf_staff):
+def test_staff_can_open_two_factor_setup(client, nssf_staff_without_two_factor):
+    nssf_staff = nssf_staff_without_two_factor
     from tests.accounts.factories import PASSWORD
 
     client.post(reverse("account_login"), {"login": nssf_staff.email, "password": PASSWORD})

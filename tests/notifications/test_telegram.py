@@ -138,3 +138,21 @@ def test_five_hundred_messages_keep_telegrams_pace_and_all_arrive(telegram_api, 
     assert len(same_chat) == 10
     # One a second per chat: no two of that chat's messages in the same second.
     assert len({int(stamp) for stamp in same_chat}) == 10
+
+
+def test_a_conversation_left_halfway_is_forgotten_after_a_week():
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from notifications.models import ChatState
+    from notifications.telegram import chat_state_save, chat_states_expire
+
+    chat_state_save(chat_id="1", flow="concern", step="text", data={"text": "half a story"})
+    with time_machine.travel(timezone.now() + timedelta(days=6)):
+        chat_state_save(chat_id="2", flow="concern", step="text")
+        assert chat_states_expire() == 0
+    with time_machine.travel(timezone.now() + timedelta(days=8)):
+        assert chat_states_expire() == 1
+    assert list(ChatState.objects.values_list("chat_id", flat=True)) == ["2"]

@@ -402,8 +402,8 @@ def test_manage_list_runs_constant_queries(organizer_client, django_assert_num_q
     services.seat_target_save(forum=forum, dimension="province", value="20", minimum=5, unit="seats")
 
     # session, user, permissions (2), forum, totals (also the paginator's count), seat counts,
-    # targets (3: targets, figures, provinces), provinces (filter), page
-    with django_assert_num_queries(12):
+    # targets (3: targets, figures, provinces), provinces (filter), page, audit event
+    with django_assert_num_queries(13):
         response = organizer_client.get(_list_url(forum))
 
     assert len(response.context["registrations"]) == min(count, 50)
@@ -415,8 +415,8 @@ def test_check_in_search_runs_constant_queries(organizer_client, django_assert_n
     forum = ForumFactory()
     _bulk(forum, count)
 
-    # session, user, permissions (2), forum, seat counts, results
-    with django_assert_num_queries(7):
+    # session, user, permissions (2), forum, seat counts, results, audit event
+    with django_assert_num_queries(8):
         response = organizer_client.get(reverse("participants:check_in", kwargs={"slug": forum.slug}), {"q": "Person"})
 
     assert len(response.context["results"]) == min(count, 20)

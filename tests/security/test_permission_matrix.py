@@ -1,0 +1,322 @@
+"""Who may open what: one row per URL pattern of the project, one asserted status per role.
+
+Every URL pattern needs a row: the test fails when a new pattern has none (test_every_url_pattern_has_a_row).
+To add a row, name the pattern, how to build its URL from the world below, the method, and the status each
+role gets, in ROLES order. Users of roles that need two factors have them enrolled, so the cells test
+permissions, not the enrolment redirect. Admin pages of every registered model come from ADMIN_MODEL_ROWS.
+"""
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.urls import get_resolver, reverse
+
+from accounts.roles import NSSF_STAFF, NSSF_SUPERVISORS, ORGANIZERS, PROGRAMME_OFFICERS
+from participants import services
+from tests.accounts.factories import UserFactory
+from tests.events.factories import ForumFactory
+from tests.feedback.factories import ConcernFactory
+from tests.notifications.factories import MessageFactory
+from tests.participants.factories import RegistrationFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "participant", "organizer", "nssf_staff", "supervisor", "programme_officer", "administrator")
+GROUPS = {
+    "organizer": ORGANIZERS,
+    "nssf_staff": NSSF_STAFF,
+    "supervisor": NSSF_SUPERVISORS,
+    "programme_officer": PROGRAMME_OFFICERS,
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    url: object  # world, role -> URL
+    statuses: tuple  # one per role, in ROLES order
+    method: str = "get"
+
+
+def _slug(name, **extra):
+    return lambda w, role: reverse(name, kwargs={"slug": w.forum.slug, **extra})
+
+
+def _plain(name, **kwargs):
+    return lambda w, role: reverse(name, kwargs=kwargs or None)
+
+
+def _token(name):
+    """The participant opens their own link; everyone else tries a forged one."""
+    return lambda w, role: reverse(name, kwargs={"token": w.token if role == "participant" else "forged"})
+
+
+def _concern(name, **extra):
+    return lambda w, role: reverse(name, kwargs={"code": w.concern.tracking_code, **extra})
+
+
+def _registration(name, which="mine"):
+    return lambda w, role: reverse(name, kwargs={"slug": w.forum.slug, "pk": getattr(w, which).pk})
+
+
+# Shorthands for the common shapes of a row, in ROLES order.
+NOT_ADMIN = (302,) * 6  # everyone but administrators is sent to log in to /admin/
+PUBLIC = (200,) * 7
+ORGANIZER_PAGE = (302, 302, 200, 403, 403, 403, 200)  # anonymous and participants go to log in
+STAFF_PAGE = (302, 302, 403, 200, 200, 403, 200)
+SUPERVISOR_PAGE = (302, 302, 403, 403, 200, 403, 200)
+LINK_PAGE = (404, 200, 404, 404, 404, 404, 404)  # only the holder of the self-service link
+
+ROWS: dict[str, Row] = {
+    "healthz": Row(_plain("healthz"), PUBLIC),
+    "set_language": Row(_plain("set_language"), (302,) * 7, "post"),
+    # allauth: logging in, passwords, two factors
+    "account_login": Row(_plain("account_login"), (200, 200, 302, 302, 302, 302, 302)),
+    "account_logout": Row(_plain("account_logout"), (302, 302, 200, 200, 200, 200, 200)),
+    "account_inactive": Row(_plain("account_inactive"), PUBLIC),
+    "account_signup": Row(_plain("account_signup"), (200, 200, 302, 302, 302, 302, 302)),
+    "account_reauthenticate": Row(_plain("account_reauthenticate"), (302, 302, 200, 200, 200, 200, 200)),
+    "account_email": Row(_plain("account_email"), (302, 302, 200, 200, 200, 200, 200)),
+    "account_email_verification_sent": Row(_plain("account_email_verification_sent"), PUBLIC),
+    "account_change_password": Row(_plain("account_change_password"), (302, 302, 200, 200, 200, 200, 200)),
+    "account_set_password": Row(_plain("account_set_password"), (302, 302, 302, 302, 302, 302, 302)),
+    "account_reset_password": Row(_plain("account_reset_password"), PUBLIC),
+    "account_reset_password_done": Row(_plain("account_reset_password_done"), PUBLIC),
+    "account_confirm_login_code": Row(_plain("account_confirm_login_code"), (302, 302, 302, 302, 302, 302, 302)),
+    "account_confirm_email": Row(_plain("account_confirm_email", key="forged"), PUBLIC),
+    "account_reset_password_from_key_done": Row(_plain("account_reset_password_from_key_done"), PUBLIC),
+    "account_reset_password_from_key": Row(_plain("account_reset_password_from_key", uidb36="1", key="forged"), PUBLIC),
+    # allauth asks for the password again (302 to reauthenticate) before the pages that change two-factor
+    # settings: a user logged in with force_login has not typed it recently.
+    "mfa_index": Row(_plain("mfa_index"), (302, 302, 200, 200, 200, 200, 200)),
+    "mfa_authenticate": Row(_plain("mfa_authenticate"), (302, 302, 302, 302, 302, 302, 302)),
+    "mfa_reauthenticate": Row(_plain("mfa_reauthenticate"), (302, 302, 302, 200, 200, 200, 200)),
+    "mfa_activate_totp": Row(_plain("mfa_activate_totp"), (302,) * 7),
+    "mfa_deactivate_totp": Row(_plain("mfa_deactivate_totp"), (302, 302, 404, 302, 302, 302, 302)),
+    "mfa_view_recovery_codes": Row(_plain("mfa_view_recovery_codes"), (302, 302, 404, 302, 302, 302, 302)),
+    "mfa_generate_recovery_codes": Row(_plain("mfa_generate_recovery_codes"), (302,) * 7),
+    "mfa_download_recovery_codes": Row(_plain("mfa_download_recovery_codes"), (302, 302, 404, 302, 302, 302, 302)),
+    # events
+    "events:home": Row(_plain("events:home"), PUBLIC),
+    "events:forum_list": Row(_plain("events:forum_list"), PUBLIC),
+    "events:forum_detail": Row(_slug("events:forum_detail"), PUBLIC),
+    "events:manage_forum_list": Row(_plain("events:manage_forum_list"), ORGANIZER_PAGE),
+    "events:manage_forum_create": Row(_plain("events:manage_forum_create"), ORGANIZER_PAGE),
+    "events:manage_forum_edit": Row(_slug("events:manage_forum_edit"), ORGANIZER_PAGE),
+    "events:manage_forum_transition": Row(
+        _slug("events:manage_forum_transition", action="close"), (302, 302, 302, 403, 403, 403, 302), "post"
+    ),
+    "events:manage_forum_duplicate": Row(
+        _slug("events:manage_forum_duplicate"), (302, 302, 302, 403, 403, 403, 302), "post"
+    ),
+    "events:manage_series_create": Row(_plain("events:manage_series_create"), ORGANIZER_PAGE),
+    "events:manage_series_edit": Row(
+        lambda w, role: reverse("events:manage_series_edit", kwargs={"slug": w.forum.series.slug}), ORGANIZER_PAGE
+    ),
+    # participants: public and through the self-service link
+    "participants:register": Row(_slug("participants:register"), PUBLIC),
+    "participants:confirmation_resend": Row(_slug("participants:confirmation_resend"), PUBLIC, "post"),
+    "participants:confirmation": Row(_token("participants:confirmation"), LINK_PAGE),
+    "participants:manage": Row(_token("participants:manage"), LINK_PAGE),
+    "participants:self_cancel": Row(_token("participants:self_cancel"), (404, 302, 404, 404, 404, 404, 404), "post"),
+    "participants:self_erase": Row(_token("participants:self_erase"), LINK_PAGE),
+    "participants:ics": Row(_token("participants:ics"), LINK_PAGE),
+    # participants: organizer pages
+    "participants:manage_list": Row(_slug("participants:manage_list"), ORGANIZER_PAGE),
+    "participants:export_csv": Row(_slug("participants:export_csv"), ORGANIZER_PAGE),
+    "participants:export_xlsx": Row(_slug("participants:export_xlsx"), ORGANIZER_PAGE),
+    "participants:sign_in_sheet": Row(_slug("participants:sign_in_sheet"), ORGANIZER_PAGE),
+    "participants:badges": Row(_slug("participants:badges"), ORGANIZER_PAGE),
+    "participants:targets": Row(_slug("participants:targets"), ORGANIZER_PAGE),
+    "participants:target_delete": Row(
+        lambda w, role: reverse("participants:target_delete", kwargs={"slug": w.forum.slug, "pk": w.target.pk}),
+        (302, 302, 302, 403, 403, 403, 302),
+        "post",
+    ),
+    "participants:fill_free_seats": Row(
+        _slug("participants:fill_free_seats"), (302, 302, 302, 403, 403, 403, 302), "post"
+    ),
+    "participants:walk_in": Row(_slug("participants:walk_in"), ORGANIZER_PAGE),
+    "participants:edit": Row(_registration("participants:edit"), ORGANIZER_PAGE),
+    "participants:edit another forum's registration": Row(
+        _registration("participants:edit", "elsewhere"), (302, 302, 404, 403, 403, 403, 404)
+    ),
+    "participants:cancel": Row(_registration("participants:cancel"), (302, 302, 302, 403, 403, 403, 302), "post"),
+    "participants:cancel another forum's registration": Row(
+        _registration("participants:cancel", "elsewhere"), (302, 302, 404, 403, 403, 403, 404), "post"
+    ),
+    "participants:promote": Row(_registration("participants:promote"), (302, 302, 302, 403, 403, 403, 302), "post"),
+    "participants:check_in": Row(_slug("participants:check_in"), ORGANIZER_PAGE),
+    "participants:check_in_counters": Row(_slug("participants:check_in_counters"), ORGANIZER_PAGE),
+    # feedback: public
+    "feedback:concern_create": Row(_plain("feedback:concern_create"), PUBLIC),
+    "feedback:concern_submitted": Row(_plain("feedback:concern_submitted"), (302,) * 7),
+    "feedback:concern_track": Row(_plain("feedback:concern_track"), PUBLIC),
+    "feedback:concern_resolution": Row(_plain("feedback:concern_resolution", token="forged"), (404,) * 7),
+    "feedback:forum_accountability": Row(_slug("feedback:forum_accountability"), PUBLIC),
+    "feedback:series_accountability": Row(
+        lambda w, role: reverse("feedback:series_accountability", kwargs={"slug": w.forum.series.slug}), PUBLIC
+    ),
+    # feedback: staff pages
+    "feedback:queue": Row(_plain("feedback:queue"), STAFF_PAGE),
+    "feedback:concern_detail": Row(_concern("feedback:concern_detail"), STAFF_PAGE),
+    "feedback:concern_detail of a sensitive concern": Row(
+        lambda w, role: reverse("feedback:concern_detail", kwargs={"code": w.sensitive.tracking_code}),
+        (302, 302, 403, 404, 200, 403, 200),
+    ),
+    "feedback:concern_contact": Row(_concern("feedback:concern_contact"), STAFF_PAGE),
+    "feedback:concern_attachment": Row(_concern("feedback:concern_attachment"), STAFF_PAGE),
+    "feedback:concern_erase": Row(_concern("feedback:concern_erase"), STAFF_PAGE),
+    "feedback:concern_action": Row(
+        _concern("feedback:concern_action", action="note"), (302, 302, 403, 400, 400, 403, 400), "post"
+    ),
+    "feedback:forum_concerns": Row(_slug("feedback:forum_concerns"), (302, 302, 200, 200, 200, 403, 200)),
+    "feedback:forum_concern_record": Row(_slug("feedback:forum_concern_record"), (302, 302, 200, 200, 200, 403, 200)),
+    # notifications
+    "notifications:message_log": Row(_slug("notifications:message_log"), ORGANIZER_PAGE),
+    "notifications:message_resend": Row(
+        lambda w, role: reverse("notifications:message_resend", kwargs={"slug": w.forum.slug, "pk": w.message.pk}),
+        (302, 302, 302, 403, 403, 403, 302),
+        "post",
+    ),
+    "notifications:overview": Row(_plain("notifications:overview"), (302, 302, 200, 200, 200, 403, 200)),
+    "participants:announcement": Row(_slug("participants:announcement"), ORGANIZER_PAGE),
+    "participants:reminder_settings": Row(_slug("participants:reminder_settings"), ORGANIZER_PAGE),
+    # callbacks from the SMS gateway and Telegram: refused to anyone without their secret, logged in or not
+    "hooks:telegram": Row(_plain("hooks:telegram"), (403,) * 7, "post"),
+    "hooks:sms_inbound": Row(_plain("hooks:sms_inbound"), (403,) * 7, "post"),
+    "hooks:sms_receipt": Row(_plain("hooks:sms_receipt"), (403,) * 7, "post"),
+    # audit
+    "audit:trail": Row(_plain("audit:trail"), SUPERVISOR_PAGE),
+    # admin: the site itself (model pages below)
+    "admin:index": Row(_plain("admin:index"), (302, 302, 302, 302, 302, 302, 200)),
+    "admin:login": Row(_plain("admin:login"), (302, 302, 403, 403, 403, 403, 302)),
+    "admin:logout": Row(_plain("admin:logout"), (302, 302, 302, 302, 302, 302, 200), "post"),
+    "admin:password_change": Row(_plain("admin:password_change"), (302, 302, 302, 302, 302, 302, 200)),
+    "admin:password_change_done": Row(_plain("admin:password_change_done"), (302, 302, 302, 302, 302, 302, 200)),
+    "admin:jsi18n": Row(_plain("admin:jsi18n"), (302, 302, 302, 302, 302, 302, 200)),
+    "admin:autocomplete": Row(_plain("admin:autocomplete"), (302, 302, 302, 302, 302, 302, 403)),
+    "admin:app_list": Row(_plain("admin:app_list", app_label="feedback"), (302, 302, 302, 302, 302, 302, 200)),
+    "admin:view_on_site": Row(
+        lambda w, role: reverse("admin:view_on_site", kwargs={"content_type_id": 1, "object_id": 0}),
+        (*NOT_ADMIN, 404),
+    ),
+    "admin:auth_user_password_change": Row(
+        lambda w, role: reverse("admin:auth_user_password_change", kwargs={"id": w.user_pk}),
+        (302, 302, 302, 302, 302, 302, 200),
+    ),
+}
+
+# Admin pages of every registered model: only administrators get in. Nobody deletes these, nor adds them.
+READ_ONLY_ADMIN = {"feedback.concern", "feedback.auditentry", "audit.auditevent"}
+NO_ADD_ADMIN = READ_ONLY_ADMIN | {"notifications.message", "notifications.telegramchat"}
+
+
+def _admin_rows():
+    rows = {}
+    for model in admin.site._registry:
+        label, prefix = model._meta.label_lower, f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        rows[f"{prefix}_changelist"] = Row(_plain(f"{prefix}_changelist"), (*NOT_ADMIN, 200))
+        rows[f"{prefix}_add"] = Row(_plain(f"{prefix}_add"), (*NOT_ADMIN, 403 if label in NO_ADD_ADMIN else 200))
+        # A missing object: the admin sends administrators back to the list with a message.
+        for suffix in ("change", "delete", "history"):
+            admin_status = 403 if suffix == "delete" and label in READ_ONLY_ADMIN else 302
+            rows[f"{prefix}_{suffix}"] = Row(_plain(f"{prefix}_{suffix}", object_id="0"), (*NOT_ADMIN, admin_status))
+    return rows
+
+
+ADMIN_MODEL_ROWS = _admin_rows()
+ALL_ROWS = {**ROWS, **ADMIN_MODEL_ROWS}
+
+
+def _pattern_names():
+    resolver = get_resolver()
+    names = {key for key in resolver.reverse_dict if isinstance(key, str)}
+    for namespace, (_prefix, sub) in resolver.namespace_dict.items():
+        names |= {f"{namespace}:{key}" for key in sub.reverse_dict if isinstance(key, str)}
+    return names
+
+
+def test_every_url_pattern_has_a_row():
+    covered = {name.split(" ", 1)[0] for name in ALL_ROWS}
+
+    missing = _pattern_names() - covered
+    assert not missing, f"add a row to tests/security/test_permission_matrix.py for: {sorted(missing)}"
+    assert not covered - _pattern_names(), "rows for patterns that no longer exist"
+
+
+class World:
+    """The objects the URLs name, each created on first use (most rows need one or two)."""
+
+    def __init__(self, png_bytes):
+        self.png_bytes = png_bytes
+
+    @cached_property
+    def forum(self):
+        return ForumFactory(capacity=5)
+
+    @cached_property
+    def mine(self):
+        return RegistrationFactory(forum=self.forum)
+
+    @cached_property
+    def token(self):
+        return services.registration_token(registration=self.mine)
+
+    @cached_property
+    def elsewhere(self):
+        return RegistrationFactory()
+
+    @cached_property
+    def target(self):
+        return services.seat_target_save(forum=self.forum, dimension="gender", value="woman", minimum=1, unit="seats")
+
+    @cached_property
+    def concern(self):
+        concern = ConcernFactory(forum=self.forum)
+        concern.attachment.save("photo.png", ContentFile(self.png_bytes))
+        concern.attachment_type = "image/png"
+        concern.save()
+        return concern
+
+    @cached_property
+    def sensitive(self):
+        return ConcernFactory(sensitive=True)
+
+    @cached_property
+    def message(self):
+        return MessageFactory(forum=self.forum, status="failed")
+
+    @cached_property
+    def user_pk(self):
+        return UserFactory().pk
+
+
+@pytest.fixture
+def world(private_media, png_bytes):
+    return World(png_bytes)
+
+
+def _log_in(client, role):
+    if role in ("anonymous", "participant"):
+        return
+    if role == "administrator":
+        user = UserFactory(is_staff=True, is_superuser=True, two_factor=True)
+    else:
+        user = UserFactory(two_factor=role != "organizer")
+        user.groups.add(Group.objects.get(name=GROUPS[role]))
+    client.force_login(user)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("row_name", sorted(ALL_ROWS))
+def test_permission_matrix(client, world, row_name, role):
+    row = ALL_ROWS[row_name]
+    _log_in(client, role)
+
+    response = getattr(client, row.method)(row.url(world, role))
+
+    assert response.status_code == row.statuses[ROLES.index(role)], f"{row_name} as {role}"
