@@ -161,7 +161,10 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Security keys (WebAuthn) beside authenticator apps: a key cannot be phished. Browsers allow WebAuthn only on
+# HTTPS or localhost; plain HTTP elsewhere is allowed only while developing.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = SITE_NAME
 # Two factors are required for NSSF staff, supervisors, programme officers and administrators (accounts.roles);
 # this makes them required for organizers too.

@@ -99,6 +99,13 @@ ROWS: dict[str, Row] = {
     "mfa_view_recovery_codes": Row(_plain("mfa_view_recovery_codes"), (302, 302, 404, 302, 302, 302, 302)),
     "mfa_generate_recovery_codes": Row(_plain("mfa_generate_recovery_codes"), (302,) * 7),
     "mfa_download_recovery_codes": Row(_plain("mfa_download_recovery_codes"), (302, 302, 404, 302, 302, 302, 302)),
+    # security keys (WebAuthn): listing is open to everyone logged in; adding, removing and renaming ask for the
+    # password again first, before any key is looked up, so nobody learns whether a key number exists
+    "mfa_list_webauthn": Row(_plain("mfa_list_webauthn"), (302, 302, 200, 200, 200, 200, 200)),
+    "mfa_add_webauthn": Row(_plain("mfa_add_webauthn"), (302,) * 7),
+    "mfa_reauthenticate_webauthn": Row(_plain("mfa_reauthenticate_webauthn"), (302,) * 7),
+    "mfa_remove_webauthn": Row(_plain("mfa_remove_webauthn", pk=0), (302,) * 7),
+    "mfa_edit_webauthn": Row(_plain("mfa_edit_webauthn", pk=0), (302,) * 7),
     # events
     "events:home": Row(_plain("events:home"), PUBLIC),
     "events:forum_list": Row(_plain("events:forum_list"), PUBLIC),
