@@ -16,6 +16,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from forum_portal.privacy import months_before
 from notifications.services import messages_erase_personal_data
+from notifications.telegram import telegram_chat_unlink
 from participants.models import Registration
 
 PERSONAL_FIELDS = {
@@ -32,12 +33,18 @@ FOLLOWING_FIELDS = {"reminder_channel": Registration.Channel.SMS}
 
 def _erase(registrations) -> list[int]:
     """Erase the personal fields of `registrations` (a queryset) and of their messages; return the ids."""
-    ids = list(registrations.filter(anonymised_at__isnull=True).values_list("pk", flat=True))
+    rows = list(registrations.filter(anonymised_at__isnull=True).values_list("pk", "phone"))
+    ids = [pk for pk, _phone in rows]
     if ids:
         Registration.objects.filter(pk__in=ids).update(
             **PERSONAL_FIELDS, **FOLLOWING_FIELDS, anonymised_at=timezone.now(), updated_at=timezone.now()
         )
         messages_erase_personal_data(context_key="registration_id", ids=ids)
+        # The Telegram link of a phone is personal data too; keep it while another registration still uses it.
+        phones = {phone for _pk, phone in rows if phone}
+        still_used = set(Registration.objects.filter(phone__in=phones).values_list("phone", flat=True))
+        for phone in phones - still_used:
+            telegram_chat_unlink(phone=phone)
     return ids
 
 

@@ -230,3 +230,19 @@ def test_retention_tasks_run_daily():
 
     assert tasks["participants.registrations_anonymise_expired"] == 24 * 3600
     assert tasks["feedback.concern_contacts_erase_expired"] == 24 * 3600
+
+
+def test_erasing_a_registration_forgets_its_telegram_link_unless_another_registration_uses_the_phone():
+    from notifications.models import TelegramChat
+    from participants.retention import registration_erase
+
+    alone = RegistrationFactory(phone="+85512000001", reminder_channel="telegram")
+    shared = RegistrationFactory(phone="+85512000002")
+    RegistrationFactory(phone="+85512000002")  # the same person at another forum
+    TelegramChat.objects.create(phone="+85512000001", chat_id="1")
+    TelegramChat.objects.create(phone="+85512000002", chat_id="2")
+
+    registration_erase(registration=alone, reason="self_service")
+    registration_erase(registration=shared, reason="self_service")
+
+    assert list(TelegramChat.objects.values_list("chat_id", flat=True)) == ["2"]
