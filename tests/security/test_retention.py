@@ -246,3 +246,13 @@ def test_erasing_a_registration_forgets_its_telegram_link_unless_another_registr
     registration_erase(registration=shared, reason="self_service")
 
     assert list(TelegramChat.objects.values_list("chat_id", flat=True)) == ["2"]
+
+
+def test_an_erased_registration_is_labelled_in_the_organizers_list(organizer_client):
+    from participants.retention import registration_erase
+
+    registration = RegistrationFactory(full_name="Dara Sok")
+    registration_erase(registration=registration, reason="self_service")
+    page = organizer_client.get(reverse("participants:manage_list", kwargs={"slug": registration.forum.slug}))
+    assert "(details erased)" in page.content.decode()
+    assert "Dara Sok" not in page.content.decode()
