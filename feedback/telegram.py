@@ -22,7 +22,7 @@ from feedback.attachments import attachment_validate
 from feedback.models import Concern
 from forum_portal.codes import LENGTH as CODE_LENGTH
 from forum_portal.codes import code_normalise
-from forum_portal.phones import phone_normalise
+from forum_portal.phones import phone_from_gateway
 from notifications.channels import DeliveryError
 from notifications.telegram import chat_state_get, chat_state_save, telegram_file_fetch, telegram_reply
 
@@ -209,13 +209,7 @@ def _step(state, *, key, text, callback, contact_phone, photo, voice) -> bool:
         _ask_contact(state, key, data)
         return True
     if step == "contact" and (contact_phone or word == str(_("Stay anonymous")).lower()):
-        phone = ""
-        if contact_phone:
-            try:
-                phone = phone_normalise(contact_phone if contact_phone.startswith("+") else f"+{contact_phone}")
-            except ValidationError:
-                phone = ""
-        _submit(state, key, data, phone=phone)
+        _submit(state, key, data, phone=phone_from_gateway(contact_phone))
         return True
     if step:
         _say(state, key, _("Please answer with the buttons, or write /cancel to stop."))

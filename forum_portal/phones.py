@@ -37,3 +37,17 @@ def phone_display(value: str) -> str:
     if number.country_code == 855:
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def phone_from_gateway(value: str) -> str:
+    """Return a number an SMS gateway or Telegram reports (often "85512345678", without the "+") in E.164,
+    or "" when it is not a valid phone number."""
+    digits = (value or "").strip()
+    for candidate in (digits, f"+{digits}" if digits.isdigit() else ""):
+        if not candidate:
+            continue
+        try:
+            return phone_normalise(candidate)
+        except ValidationError:
+            continue
+    return ""

@@ -1,8 +1,6 @@
-"""What an SMS costs and what an inbound one says: parts, stop words, the sender's number."""
+"""What an SMS costs and what an inbound one says: parts, stop words, the script it is written in."""
 
 import unicodedata
-
-import phonenumbers
 
 # GSM 03.38 basic set: a text of only these goes in 160-character parts; anything else (Khmer) as UCS-2 in 70.
 GSM_CHARACTERS = set(
@@ -40,17 +38,6 @@ def is_stop_request(text: str) -> bool:
     """Return whether an inbound text asks to stop all SMS (one stop word, any case or punctuation)."""
     word = inbound_text_clean(text).strip(" .!។").upper()
     return word in STOP_WORDS
-
-
-def sender_phone(value: str) -> str:
-    """Return the sender's number in E.164 (Cambodia assumed without a country code), or "" if unreadable."""
-    try:
-        number = phonenumbers.parse((value or "").strip(), "KH")
-    except phonenumbers.NumberParseException:
-        return ""
-    if not phonenumbers.is_possible_number(number):
-        return ""
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def has_khmer(text: str) -> bool:

@@ -18,9 +18,9 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView, TemplateView
 
 from events.mixins import ManageForumMixin
+from forum_portal.phones import phone_from_gateway
 from notifications import selectors, services
 from notifications.models import Message
-from notifications.sms import sender_phone
 from notifications.telegram import telegram_updates_process
 
 logger = logging.getLogger(__name__)
@@ -130,7 +130,7 @@ def sms_inbound(request):
         logger.warning("inbound SMS refused: not signed by the gateway")
         return HttpResponseForbidden()
     data = _payload(request)
-    phone = sender_phone(_first(data, "from", "msisdn", "sender", "phone", "source"))
+    phone = phone_from_gateway(_first(data, "from", "msisdn", "sender", "phone", "source"))
     text = _first(data, "text", "message", "body", "content")
     if not phone:
         return HttpResponseBadRequest()

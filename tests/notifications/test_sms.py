@@ -6,9 +6,10 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from forum_portal.phones import phone_from_gateway
 from notifications.delivery import deliver
 from notifications.models import Message, SmsOptOut
-from notifications.sms import inbound_text_clean, is_stop_request, sender_phone, sms_parts
+from notifications.sms import inbound_text_clean, is_stop_request, sms_parts
 from tests.events.factories import ForumFactory
 from tests.notifications.factories import MessageFactory
 
@@ -55,10 +56,10 @@ def test_stop_words_in_english_and_khmer_with_zero_width_spaces():
 
 
 def test_sender_numbers_in_any_common_shape_become_e164():
-    assert sender_phone("012345678") == "+85512345678"
-    assert sender_phone("85512345678") == "+85512345678"
-    assert sender_phone("+855 12 345 678") == "+85512345678"
-    assert sender_phone("not a number") == ""
+    assert phone_from_gateway("012345678") == "+85512345678"
+    assert phone_from_gateway("85512345678") == "+85512345678"
+    assert phone_from_gateway("+855 12 345 678") == "+85512345678"
+    assert phone_from_gateway("not a number") == ""
 
 
 def test_inbound_without_the_gateways_secret_is_refused(client):
