@@ -165,22 +165,9 @@ def deliver(*, message_id: int) -> int | None:
 
 def _telegram_gone(message: Message) -> None:
     """The person blocked the bot: forget the chat, tell the apps, and send this message by SMS instead."""
-    from notifications.services import message_queue
+    from notifications.services import message_send_again
     from notifications.telegram import telegram_chat_unlink
 
     telegram_chat_unlink(chat_id=message.to_telegram_chat)
     if message.to_phone:
-        message_queue(
-            idempotency_key=f"{message.idempotency_key}:again:sms"[:200],
-            purpose=message.purpose,
-            channel=Message.Channel.SMS,
-            language=message.language,
-            recipient_name=message.recipient_name,
-            to_phone=message.to_phone,
-            to_email=message.to_email,
-            context=message.context,
-            forum=message.forum,
-            expires_at=message.expires_at,
-            subject=message.subject,
-            body=message.body,
-        )
+        message_send_again(message=message, channel=Message.Channel.SMS)

@@ -211,12 +211,17 @@ def sms_receipt_record(*, reference: str, status: str) -> Message | None:
 def _queue_on_other_channel(message: Message) -> None:
     chat = TelegramChat.objects.filter(phone=message.to_phone).first() if message.to_phone else None
     if chat is not None:
-        channel = Message.Channel.TELEGRAM
+        message_send_again(message=message, channel=Message.Channel.TELEGRAM, to_telegram_chat=chat.chat_id)
     elif message.to_email:
-        channel = Message.Channel.EMAIL
-    else:
-        return
-    message_queue(
+        message_send_again(message=message, channel=Message.Channel.EMAIL)
+
+
+def message_send_again(*, message: Message, channel: str, to_telegram_chat: str = "") -> Message:
+    """Queue, once, the text a person should have read over another channel (`<key>:again:<channel>`).
+
+    The copy carries the text as it was rendered for them, so it reads the same whatever the channel.
+    """
+    return message_queue(
         idempotency_key=f"{message.idempotency_key}:again:{channel}"[:200],
         purpose=message.purpose,
         channel=channel,
@@ -224,11 +229,10 @@ def _queue_on_other_channel(message: Message) -> None:
         recipient_name=message.recipient_name,
         to_phone=message.to_phone,
         to_email=message.to_email,
-        to_telegram_chat=chat.chat_id if chat else "",
+        to_telegram_chat=to_telegram_chat,
         context=message.context,
         forum=message.forum,
         expires_at=message.expires_at,
-        # The text the person should have read, as it was rendered for them.
         subject=message.subject,
         body=message.body,
     )
