@@ -9,6 +9,7 @@ from events.models import AgendaItem, Forum, ForumSeries, Province
 from feedback import selectors, services
 from feedback.attachments import attachment_validate
 from feedback.models import Concern
+from feedback.retention import ErasureReason
 from forum_portal.phones import INVALID_PHONE, phone_normalise
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -334,3 +335,7 @@ class InterimForm(forms.Form):
     text = forms.CharField(
         label=_("Why more time is needed"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class ContactEraseForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Why"), choices=ErasureReason.CHOICES)

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from feedback import views, views_erasure
+from feedback import views
 
 app_name = "feedback"
 
@@ -17,7 +17,7 @@ urlpatterns = [
     path("manage/concerns/<str:code>/", views.ConcernDetailView.as_view(), name="concern_detail"),
     path("manage/concerns/<str:code>/contact/", views.ConcernContactView.as_view(), name="concern_contact"),
     path("manage/concerns/<str:code>/attachment/", views.ConcernAttachmentView.as_view(), name="concern_attachment"),
-    path("manage/concerns/<str:code>/erase/", views_erasure.ConcernContactEraseView.as_view(), name="concern_erase"),
+    path("manage/concerns/<str:code>/erase/", views.ConcernContactEraseView.as_view(), name="concern_erase"),
     re_path(
         rf"^manage/concerns/(?P<code>[A-Za-z0-9-]+)/(?P<action>{ACTIONS})/$",
         views.ConcernActionView.as_view(),

@@ -16,6 +16,7 @@ from events.mixins import ManageForumMixin
 from events.models import Forum, ForumSeries
 from feedback import forms, selectors, services
 from feedback.models import Concern
+from feedback.retention import concern_contact_erase, concern_text_keepable
 from forum_portal.ratelimit import hit, ratelimit
 
 Status = Concern.Status
@@ -337,3 +338,29 @@ class ForumConcernRecordView(ManageForumMixin, TemplateView):
                 keep = {name: request.POST.get(name, "") for name in ("session", "category", "province")}
                 return redirect(f"{request.path}?{urlencode(keep)}")
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+# Erasure ---------------------------------------------------------------------------------------------
+
+
+class ConcernContactEraseView(PermissionRequiredMixin, View):
+    """Ask for the reason, then erase the contact (and the text, under the retention rule)."""
+
+    permission_required = ("feedback.review_concerns", "feedback.view_concern_contact")
+    template_name = "feedback/manage/concern_erase.html"
+
+    def get(self, request, code):
+        return self._render(_concern_or_404(request, code), forms.ContactEraseForm())
+
+    def post(self, request, code):
+        concern = _concern_or_404(request, code)
+        form = forms.ContactEraseForm(request.POST)
+        if not form.is_valid():
+            return self._render(concern, form, status=400)
+        concern_contact_erase(concern=concern, actor=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("The contact details of %(code)s were erased.") % {"code": concern.display_code})
+        return redirect(concern)
+
+    def _render(self, concern, form, status=200):
+        context = {"concern": concern, "form": form, "text_kept": concern_text_keepable(concern)}
+        return render(self.request, self.template_name, context, status=status)

@@ -429,3 +429,30 @@ class ReminderSettingsForm(forms.Form):
             reminder_offsets_days=self.cleaned_data["reminder_offsets_days"],
             reminder_hour=self.cleaned_data["reminder_hour"],
         )
+
+
+# Erasure -----------------------------------------------------------------------------------------------
+
+
+class EraseConfirmForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand: my registration is cancelled and my details are deleted. This cannot be undone."),
+        required=True,
+    )
+
+
+class RegistrationEraseForm(forms.Form):
+    """An organizer erases a person's details on their request (after the forum their own link has expired)."""
+
+    reason = forms.ChoiceField(
+        label=_("Why"),
+        choices=[
+            ("person_request", _("The person asked for their details to be deleted")),
+            ("consent_withdrawn", _("The person withdrew their consent")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    confirm = forms.BooleanField(
+        label=_("The registration is cancelled and the person's details are deleted. This cannot be undone."),
+        required=True,
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from participants import views, views_erasure
+from participants import views
 
 app_name = "participants"
 
@@ -11,7 +11,7 @@ urlpatterns = [
     path("registrations/<str:token>/manage/", views.SelfServiceView.as_view(), name="manage"),
     path("registrations/<str:token>/cancel/", views.self_cancel, name="self_cancel"),
     path("registrations/<str:token>/calendar.ics", views.calendar_file, name="ics"),
-    path("registrations/<str:token>/erase/", views_erasure.self_erase, name="self_erase"),
+    path("registrations/<str:token>/erase/", views.self_erase, name="self_erase"),
     path("manage/forums/<slug:slug>/participants/", views.ManageListView.as_view(), name="manage_list"),
     path("manage/forums/<slug:slug>/participants/export.csv", views.ExportCsvView.as_view(), name="export_csv"),
     path("manage/forums/<slug:slug>/participants/export.xlsx", views.ExportXlsxView.as_view(), name="export_xlsx"),
@@ -37,6 +37,7 @@ urlpatterns = [
     path(
         "manage/forums/<slug:slug>/participants/<int:pk>/cancel/", views.RegistrationCancelView.as_view(), name="cancel"
     ),
+    path("manage/forums/<slug:slug>/participants/<int:pk>/erase/", views.RegistrationEraseView.as_view(), name="erase"),
     path(
         "manage/forums/<slug:slug>/participants/<int:pk>/promote/",
         views.RegistrationPromoteView.as_view(),

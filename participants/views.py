@@ -8,7 +8,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import FormView, ListView, TemplateView
 
 from events.mixins import ManageForumMixin
@@ -21,14 +21,17 @@ from participants.forms import (
     AnnouncementForm,
     CheckInForm,
     ContactForm,
+    EraseConfirmForm,
     FilterForm,
     RegistrationEditForm,
+    RegistrationEraseForm,
     RegistrationForm,
     ReminderSettingsForm,
     SeatTargetForm,
     WalkInForm,
 )
 from participants.models import Registration, SeatTarget
+from participants.retention import registration_erase
 
 MANAGE = "participants.manage_registrations"
 CHECK_IN = "participants.check_in_participants"
@@ -500,6 +503,52 @@ class ReminderSettingsView(ManageForumMixin, FormView):
         form.save()
         messages.success(self.request, _("The reminder settings were saved."))
         return redirect("notifications:message_log", slug=self.forum.slug)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+# Erasure -----------------------------------------------------------------------------------------------
+
+SELF_SERVICE_REASON = "self_service"
+
+
+@require_http_methods(["GET", "POST"])
+def self_erase(request, token):
+    """Ask for confirmation, then cancel the registration and erase its personal data (audited)."""
+    registration, expired = _from_token(request, token)
+    if expired:
+        return expired
+    form = EraseConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        registration_erase(registration=registration, reason=SELF_SERVICE_REASON)
+        return render(request, "participants/erased.html")
+    status = 400 if form.is_bound else 200
+    context = {"registration": registration, "token": token, "form": form}
+    return render(request, "participants/erase_confirm.html", context, status=status)
+
+
+class RegistrationEraseView(ManageForumMixin, FormView):
+    """An organizer erases a person's details on their request, naming the person before it is done."""
+
+    permission_required = MANAGE
+    template_name = "participants/manage_erase.html"
+    form_class = RegistrationEraseForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(registration=self._registration(), **kwargs)
+
+    def _registration(self):
+        if not hasattr(self, "registration"):
+            self.registration = self.forum_object_or_404(Registration, pk=self.kwargs["pk"])
+        return self.registration
+
+    def form_valid(self, form):
+        registration = self._registration()
+        name = registration.full_name
+        registration_erase(registration=registration, actor=self.request.user, reason=form.cleaned_data["reason"])
+        messages.success(self.request, _("The details of %(name)s were deleted.") % {"name": name})
+        return redirect("participants:manage_list", slug=self.forum.slug)
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)

@@ -155,6 +155,10 @@ ROWS: dict[str, Row] = {
     "participants:cancel another forum's registration": Row(
         _registration("participants:cancel", "elsewhere"), (302, 302, 404, 403, 403, 403, 404), "post"
     ),
+    "participants:erase": Row(_registration("participants:erase"), ORGANIZER_PAGE),
+    "participants:erase another forum's registration": Row(
+        _registration("participants:erase", "elsewhere"), (302, 302, 404, 403, 403, 403, 404)
+    ),
     "participants:promote": Row(_registration("participants:promote"), (302, 302, 302, 403, 403, 403, 302), "post"),
     "participants:check_in": Row(_slug("participants:check_in"), ORGANIZER_PAGE),
     "participants:check_in_counters": Row(_slug("participants:check_in_counters"), ORGANIZER_PAGE),

@@ -256,3 +256,23 @@ def test_an_erased_registration_is_labelled_in_the_organizers_list(organizer_cli
     page = organizer_client.get(reverse("participants:manage_list", kwargs={"slug": registration.forum.slug}))
     assert "(details erased)" in page.content.decode()
     assert "Dara Sok" not in page.content.decode()
+
+
+def test_an_organizer_deletes_a_persons_details_on_request_after_confirming(organizer_client, organizer):
+    forum = ForumFactory(capacity=1)
+    registration = RegistrationFactory(forum=forum, full_name="Chanthy Meas")
+    waiting = RegistrationFactory(forum=forum, status=Registration.Status.WAITING)
+    url = reverse("participants:erase", kwargs={"slug": forum.slug, "pk": registration.pk})
+
+    page = organizer_client.get(url)
+    unconfirmed = organizer_client.post(url, {"reason": "person_request"})
+    done = organizer_client.post(url, {"reason": "person_request", "confirm": "on"}, follow=True)
+
+    assert "Delete the details of Chanthy Meas" in page.content.decode()
+    assert unconfirmed.status_code == 400
+    assert "The details of Chanthy Meas were deleted." in done.content.decode()
+    registration.refresh_from_db()
+    assert (registration.full_name, registration.phone, registration.status) == ("", "", Registration.Status.CANCELLED)
+    assert Registration.objects.get(pk=waiting.pk).status == Registration.Status.CONFIRMED
+    event = AuditEvent.objects.get(action="erase")
+    assert (event.actor, event.object_ref, event.detail) == (organizer, str(registration.pk), "person_request")
