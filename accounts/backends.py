@@ -41,8 +41,8 @@ class _MFAFactsMixin:
 
 
 class ModelBackend(_MFAFactsMixin, DjangoModelBackend):
-    pass
+    """Django's backend (the admin's and the tests' force_login), loading the user with their MFA facts."""
 
 
 class AuthenticationBackend(_MFAFactsMixin, AllauthBackend):
-    pass
+    """allauth's backend (the log-in form), loading the user with their MFA facts."""

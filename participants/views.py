@@ -193,7 +193,10 @@ class ManageListView(ManageForumMixin, ListView):
 
 
 class _ExportView(ManageForumMixin, View):
-    """The forum's registrations, narrowed by the participant list's filters, as a file."""
+    """The forum's registrations, narrowed by the participant list's filters, as a file.
+
+    Each export names its file and content type and defines `content()`, which returns the file's body.
+    """
 
     permission_required = MANAGE
     response_class = HttpResponse
@@ -204,9 +207,6 @@ class _ExportView(ManageForumMixin, View):
     def registrations(self):
         filters = FilterForm(self.request.GET or None).filters()
         return selectors.registrations_for_manage(forum=self.forum, filters=filters)
-
-    def content(self):
-        raise NotImplementedError
 
     def get(self, request, slug):
         response = self.response_class(self.content(), content_type=self.content_type)
