@@ -103,7 +103,16 @@ def _chat_within_rate(chat_id: str) -> bool:
 
 
 def _incoming(update: dict) -> dict | None:
-    """Return what an update says in plain terms, or None for updates the bot ignores (edits, groups)."""
+    """Return what an update says in plain terms, or None for updates the bot ignores (edits, groups) and for
+    anything that is not shaped like a Bot API update (it is logged, never an error page)."""
+    try:
+        return _incoming_fields(update)
+    except (AttributeError, TypeError, KeyError, IndexError):
+        logger.warning("a Telegram update of an unexpected shape was ignored")
+        return None
+
+
+def _incoming_fields(update: dict) -> dict | None:
     callback = update.get("callback_query")
     if callback:
         message = callback.get("message") or {}
@@ -127,7 +136,7 @@ def _incoming(update: dict) -> dict | None:
     return {
         "chat_id": str((message.get("chat") or {}).get("id", "")),
         "user_id": str(sender.get("id", "")),
-        "text": (message.get("text") or message.get("caption") or "").strip(),
+        "text": str(message.get("text") or message.get("caption") or "").strip(),
         "callback": "",
         "callback_id": "",
         "language_code": sender.get("language_code", ""),
@@ -191,7 +200,9 @@ def telegram_updates_process(*, updates: list[dict]) -> int:
     with transaction.atomic():
         offset_row, _created = TelegramUpdateOffset.objects.select_for_update().get_or_create(pk=1)
         for update in updates:
-            update_id = int(update.get("update_id", 0))
+            update_id = update.get("update_id") if isinstance(update, dict) else None
+            if not isinstance(update_id, int):
+                continue  # not a Bot API update
             if update_id < offset_row.offset:
                 continue
             linked += telegram_update_handle(update)

@@ -116,7 +116,7 @@ def telegram_webhook(request):
         logger.warning("Telegram webhook refused: wrong or missing secret token")
         return HttpResponseForbidden()
     update = _payload(request)
-    if "update_id" not in update:
+    if not isinstance(update.get("update_id"), int):
         return HttpResponseBadRequest()
     telegram_updates_process(updates=[update])
     return HttpResponse(status=200)
