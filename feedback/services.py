@@ -487,6 +487,8 @@ def concern_status_reply(*, phone: str, text: str, language: str) -> bool:
         language=language,
         to_phone=phone,
         context={
+            # Named, so erasing the concern's contact erases this reply's address too.
+            "concern_id": concern.pk,
             "tracking_code": concern.display_code,
             "status": status,
             "track_url": absolute_url("feedback:concern_track", language=language),
@@ -533,6 +535,6 @@ def concern_from_sms(*, phone: str, text: str, language: str) -> Concern | None:
         channel=Message.Channel.SMS,
         language=concern.language,
         to_phone=phone,
-        context={"tracking_code": concern.display_code},
+        context={"concern_id": concern.pk, "tracking_code": concern.display_code},
     )
     return concern

@@ -35,6 +35,7 @@ LANGUAGES = (("km", "ខ្មែរ"), ("en", "English"))
 
 
 def _say(state, key: str, text: str, **options) -> None:
+    # Replies that name a concern carry its id (`context`), so erasing its contact erases them too.
     telegram_reply(chat_id=state.chat_id, text=text, language=state.language or "km", key=key, **options)
 
 
@@ -116,7 +117,7 @@ def _submit(state, key: str, data: dict, *, phone: str) -> None:
     ) % {"code": concern.display_code}
     if data.get("file_id") and attachment is None:
         text += " " + _("Your file could not be kept (only photos and voice notes up to the size limit).")
-    _say(state, key, text)
+    _say(state, key, text, context={"concern_id": concern.pk})
 
 
 def _status(state, key: str, code: str) -> bool:
@@ -128,7 +129,7 @@ def _status(state, key: str, code: str) -> bool:
     text = _("Concern %(code)s: %(status)s.") % {"code": concern.display_code, "status": concern.get_status_display()}
     if concern.public_response:
         text += "\n\n" + concern.public_response
-    _say(state, key, text)
+    _say(state, key, text, context={"concern_id": concern.pk})
     return True
 
 

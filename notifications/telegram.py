@@ -224,6 +224,7 @@ def telegram_reply(
     contact_button: str = "",
     text_buttons: list[str] | None = None,
     purpose: str = "telegram_reply",
+    context: dict | None = None,
 ) -> Message:
     """Queue a bot message to a chat, with inline buttons (rows of (label, callback data)), or a keyboard with a
     button that shares the person's own phone number and plain answer buttons; `key` makes it idempotent (the
@@ -249,7 +250,7 @@ def telegram_reply(
         language=language,
         to_telegram_chat=chat_id,
         body=text,
-        context={"reply_markup": markup},
+        context={**(context or {}), "reply_markup": markup},
     )
 
 

@@ -54,3 +54,20 @@ def test_a_short_or_code_shaped_text_is_not_made_a_concern(client, django_captur
             )
     assert not Concern.objects.exists()
     assert list(Message.objects.values_list("purpose", flat=True)) == ["sms_help", "sms_help"]
+
+
+def test_erasing_a_sms_concerns_contact_erases_the_replies_sent_to_that_number(
+    client, django_capture_on_commit_callbacks
+):
+    from feedback.retention import concern_contact_erase
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/hooks/sms/inbound/",
+            {"from": "012 345 678", "text": "My employer does not pay NSSF contributions."},
+            headers={"X-Webhook-Secret": SECRET},
+        )
+    concern = Concern.objects.get()
+    concern_contact_erase(concern=concern, actor=None, reason="person_request")
+    reply = Message.objects.get(purpose="concern_received")
+    assert (reply.to_phone, reply.body) == ("erased", "")
