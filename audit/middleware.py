@@ -16,6 +16,7 @@ AUDITED_VIEWS = {
     "participants:edit": (Action.VIEW_REGISTRATION, ObjectType.REGISTRATION, "pk"),
     "participants:check_in": (Action.VIEW_CHECK_IN, ObjectType.FORUM, "slug"),
     "participants:walk_in": (Action.VIEW_CHECK_IN, ObjectType.FORUM, "slug"),
+    "participants:check_in_roster": (Action.VIEW_CHECK_IN, ObjectType.FORUM, "slug"),
     "participants:export_csv": (Action.EXPORT, ObjectType.FORUM, "slug"),
     "participants:export_xlsx": (Action.EXPORT, ObjectType.FORUM, "slug"),
     "participants:sign_in_sheet": (Action.EXPORT, ObjectType.FORUM, "slug"),

@@ -36,3 +36,21 @@ class NoStoreForPersonalDataMiddleware:
             add_never_cache_headers(response)
             patch_cache_control(response, private=True)
         return response
+
+
+class ClearSiteDataOnLogoutMiddleware:
+    """Tell the browser to drop what pages stored on the device (the check-in roster and queue) on logging out.
+
+    The offline check-in page keeps a forum's roster in the browser's storage and its pages in a service worker
+    cache; `Clear-Site-Data` removes both once the organizer logs out, even if the check-in page is not open.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        if match and match.view_name == "account_logout" and request.method == "POST":
+            response["Clear-Site-Data"] = '"cache", "storage"'
+        return response

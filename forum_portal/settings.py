@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "accounts.middleware.RequireTwoFactorMiddleware",
     "audit.middleware.AccessAuditMiddleware",
     "forum_portal.middleware.NoStoreForPersonalDataMiddleware",
+    "forum_portal.middleware.ClearSiteDataOnLogoutMiddleware",
 ]
 
 ROOT_URLCONF = "forum_portal.urls"

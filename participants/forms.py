@@ -165,16 +165,29 @@ class RegistrationForm(_RegistrationFieldsMixin, forms.ModelForm):
             Fieldset(_("Privacy"), HTML('{% include "participants/_privacy_notice.html" %}'), "consent"),
         )
 
-    def save(self, commit=True, *, walk_in: bool = False, by=None) -> Registration:
-        """Register through the service; raises the service's errors (closed, duplicate)."""
+    def registration_data(self) -> dict:
+        """Return the cleaned fields as the registration service takes them."""
         data = {name: self.cleaned_data.get(name) for name in FORM_FIELDS}
         data["support_needs"] = list(self.cleaned_data.get("support_needs") or [])
         data["district"] = self.cleaned_data.get("district")
-        return services.registration_create(forum=self.forum, data=data, walk_in=walk_in, by=by)
+        return data
+
+    def save(self, commit=True, *, walk_in: bool = False, by=None) -> Registration:
+        """Register through the service; raises the service's errors (closed, duplicate)."""
+        return services.registration_create(forum=self.forum, data=self.registration_data(), walk_in=walk_in, by=by)
 
 
 class WalkInForm(RegistrationForm):
     """A person registered by an organizer at the door."""
+
+    shared_phone_note = forms.CharField(
+        label=_("Shared phone"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "If this phone is already registered for someone else (two people sharing one phone), say whose it is."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -182,6 +195,17 @@ class WalkInForm(RegistrationForm):
         # At the door the questions may go unasked: a blank answer is stored as "not asked", never guessed.
         for name in people.DIFFICULTY_FIELDS:
             self.fields[name].required = False
+        self.helper.layout.fields.insert(-3, Fieldset(_("Shared phone"), "shared_phone_note"))
+
+    def save(self, commit=True, *, walk_in: bool = True, by=None) -> Registration:
+        """Register and check in through the service; a shared-phone note lets the phone be registered twice."""
+        return services.registration_create(
+            forum=self.forum,
+            data=self.registration_data(),
+            walk_in=True,
+            by=by,
+            shared_phone_note=self.cleaned_data.get("shared_phone_note", ""),
+        )
 
 
 class RegistrationEditForm(_RegistrationFieldsMixin, forms.ModelForm):

@@ -91,6 +91,11 @@ class Registration(people.PersonDescription):
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     # Set when the personal data was erased (participants.retention); the figures stay.
     anonymised_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True, editable=False)
+    # Offline check-in: the id a device gave a check-in or walk-in it queued, so sending it twice applies it once.
+    check_in_client_id = models.UUIDField(_("check-in id from the device"), null=True, blank=True, unique=True)
+    badge_printed_at = models.DateTimeField(_("badge printed at"), null=True, blank=True)
+    # Two people sharing one phone: an organizer registers the second at the door and says so here.
+    shared_phone_note = models.CharField(_("shared phone note"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("registration")
@@ -106,8 +111,14 @@ class Registration(people.PersonDescription):
             models.Index(fields=["forum", "full_name"], name="registration_name_idx"),
         ]
         constraints = [
+            # A walk-in registered by an organizer with a shared-phone note may reuse a phone; nobody else may.
             models.UniqueConstraint(
-                fields=["forum", "phone"], condition=ACTIVE & ~Q(phone=""), name="registration_unique_phone"
+                fields=["forum", "phone"],
+                condition=ACTIVE & ~Q(phone="") & ~(Q(is_walk_in=True) & ~Q(shared_phone_note="")),
+                name="registration_unique_phone",
+            ),
+            models.CheckConstraint(
+                condition=Q(shared_phone_note="") | Q(is_walk_in=True), name="registration_shared_phone_walk_in"
             ),
             models.UniqueConstraint(
                 fields=["forum", "email"], condition=ACTIVE & ~Q(email=""), name="registration_unique_email"

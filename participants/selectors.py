@@ -36,7 +36,7 @@ def registration_find_duplicate(
     *, forum: Forum, phone: str, email: str = "", nssf_number: str = "", exclude_pk: int | None = None
 ) -> R | None:
     """Return an active registration for `forum` with the same phone, email or NSSF number, if any."""
-    match = Q(phone=phone)
+    match = Q(phone=phone) if phone else Q(pk__in=[])  # no phone (a shared one, allowed) matches nothing
     if email:
         match |= Q(email=email.lower())  # stored lower-cased, so the partial unique index serves this
     if nssf_number:
@@ -167,3 +167,15 @@ def seat_target_progress(*, forum: Forum) -> list[dict]:
             }
         )
     return rows
+
+
+def registrations_roster(*, forum: Forum) -> list[dict]:
+    """Return what a check-in device keeps of a forum: each reference code, name and status, nothing more.
+
+    The status is "checked_in" once the person is, else the registration's status; erased people are left out.
+    """
+    rows = R.objects.filter(forum=forum, anonymised_at__isnull=True).order_by("full_name", "pk")
+    return [
+        {"code": code, "name": name, "status": "checked_in" if checked_in_at else status}
+        for code, name, status, checked_in_at in rows.values_list("code", "full_name", "status", "checked_in_at")
+    ]

@@ -8,8 +8,8 @@ after commit by the notifications app.
 
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone
+from django.db import IntegrityError, transaction
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import ORGANIZERS
@@ -214,11 +214,22 @@ REGISTRATION_FIELDS = (
 )
 
 
-def registration_create(*, forum: Forum, data: dict, walk_in: bool = False, by=None) -> Registration:
+def registration_create(
+    *,
+    forum: Forum,
+    data: dict,
+    walk_in: bool = False,
+    by=None,
+    shared_phone_note: str = "",
+    client_id=None,
+    checked_in_at=None,
+) -> Registration:
     """Register a person for `forum`: a confirmed seat while any is left, else a place on the waiting list.
 
     `data` holds the cleaned form fields (REGISTRATION_FIELDS). A walk-in (registered by an organizer at the
-    door) is confirmed and checked in at once, even in a full room: the person is already there.
+    door) is confirmed and checked in at once, even in a full room: the person is already there; with a
+    `shared_phone_note` it may reuse the phone of another registration (two people sharing one phone), and a
+    walk-in queued on a device offline brings its `client_id` and the time it was checked in there.
     Raise RegistrationClosedError outside the registration window and DuplicateRegistrationError when the
     phone, email or NSSF number is already registered. Queue the confirmation or waiting-list message, and
     the organizers' alerts when the forum fills up or the waiting list passes a threshold.
@@ -230,7 +241,8 @@ def registration_create(*, forum: Forum, data: dict, walk_in: bool = False, by=N
             reason = selectors.registration_closed_reason(forum=forum)
             if reason:
                 raise RegistrationClosedError(reason, code="closed")
-        _check_duplicate(forum=forum, data=data)
+        shared_phone_note = shared_phone_note.strip() if walk_in else ""
+        _check_duplicate(forum=forum, data={**data, "phone": ""} if shared_phone_note else data)
         confirmed = _confirmed_count(forum)
         has_seat = walk_in or confirmed < forum.capacity
         now = timezone.now()
@@ -243,8 +255,10 @@ def registration_create(*, forum: Forum, data: dict, walk_in: bool = False, by=N
         )
         if walk_in:
             registration.is_walk_in = True
-            registration.checked_in_at = now
+            registration.checked_in_at = checked_in_at or now
             registration.checked_in_by = by
+            registration.shared_phone_note = shared_phone_note
+            registration.check_in_client_id = client_id
         registration.full_clean()
         registration.save()
         registration.confirmations_sent = 1
@@ -416,3 +430,104 @@ def seat_target_save(*, forum: Forum, dimension: str, value: str, minimum: int, 
 
 def seat_target_delete(*, target: SeatTarget) -> None:
     target.delete()
+
+
+# Offline check-in ---------------------------------------------------------------------------------
+
+
+class CheckInConflict(ValidationError):
+    """A check-in or walk-in recorded on a device that the server cannot apply as the device saw it."""
+
+    def __init__(self, message, *, code, registration=None):
+        super().__init__(message, code=code)
+        self.code = code
+        self.registration = registration
+
+
+def _device_time(at):
+    """Return the time a device recorded, or now when it gave none or one in the future (a wrong clock)."""
+    now = timezone.now()
+    return at if at is not None and timezone.is_aware(at) and at <= now else now
+
+
+def _already_applied(*, forum: Forum, client_id) -> Registration | None:
+    """Return the registration a device's check-in or walk-in already reached; 404 for another forum's id."""
+    registration = Registration.objects.filter(check_in_client_id=client_id).first()
+    if registration is not None and registration.forum_id != forum.pk:
+        raise CheckInError(_("No registration with this code for this forum."), code="unknown")
+    return registration
+
+
+def registration_check_in_offline(*, forum: Forum, code: str, client_id, at=None, by=None) -> Registration:
+    """Apply a check-in that a device recorded at `at`, perhaps with no connection; sent again, it changes nothing.
+
+    Store `client_id` on the registration, so a repeat answers as the first time did. Raise CheckInError for
+    a code that is not this forum's, and CheckInConflict when the person was cancelled, is waiting, or was
+    checked in already by another device or the online page.
+    """
+    done = _already_applied(forum=forum, client_id=client_id)
+    if done is not None:
+        return done
+    code = code_normalise(code)
+    registration = Registration.objects.filter(forum=forum, code=code).first() if code else None
+    if registration is None:
+        raise CheckInError(_("No registration with this code for this forum."), code="unknown")
+    name = {"name": registration.full_name}
+    if registration.status == Status.CANCELLED:
+        raise CheckInConflict(_("%(name)s: this registration was cancelled.") % name, code="cancelled")
+    if registration.status == Status.WAITING:
+        raise CheckInConflict(_("%(name)s is on the waiting list and has no seat.") % name, code="waiting")
+    Registration.objects.filter(pk=registration.pk, checked_in_at__isnull=True).update(
+        checked_in_at=_device_time(at), checked_in_by=by, check_in_client_id=client_id, updated_at=timezone.now()
+    )
+    registration.refresh_from_db(fields=["checked_in_at", "checked_in_by", "check_in_client_id"])
+    if registration.check_in_client_id != client_id:
+        time = formats.time_format(timezone.localtime(registration.checked_in_at), "TIME_FORMAT")
+        raise CheckInConflict(
+            _("%(name)s was already checked in at %(time)s on another device.") % {**name, "time": time},
+            code="already_checked_in",
+            registration=registration,
+        )
+    return registration
+
+
+def registration_walk_in_offline(
+    *, forum: Forum, data: dict, client_id, at=None, shared_phone_note: str = "", by=None
+) -> Registration:
+    """Register and check in a walk-in that a device recorded at `at`; sent again, it is registered once.
+
+    Raise CheckInConflict when the phone, email or NSSF number is already registered for this forum (and no
+    shared-phone note explains it): the person may have registered before and is on the roster.
+    """
+    done = _already_applied(forum=forum, client_id=client_id)
+    if done is not None:
+        return done
+    try:
+        return registration_create(
+            forum=forum,
+            data=data,
+            walk_in=True,
+            by=by,
+            shared_phone_note=shared_phone_note,
+            client_id=client_id,
+            checked_in_at=_device_time(at),
+        )
+    except DuplicateRegistrationError as error:
+        existing = error.registration
+        raise CheckInConflict(
+            _("The walk-in %(name)s matches %(existing)s (%(code)s), who is already registered.")
+            % {"name": data.get("full_name", ""), "existing": existing.full_name, "code": existing.code_display},
+            code="duplicate",
+            registration=existing,
+        ) from None
+    except IntegrityError:
+        # The same walk-in sent twice at once: the other request registered it.
+        return Registration.objects.get(check_in_client_id=client_id, forum=forum)
+
+
+def registration_badge_print(*, registration: Registration) -> Registration:
+    """Record that the badge of `registration` was printed now; its check-in is left as it was."""
+    now = timezone.now()
+    Registration.objects.filter(pk=registration.pk).update(badge_printed_at=now, updated_at=now)
+    registration.badge_printed_at = now
+    return registration

@@ -49,4 +49,14 @@ urlpatterns = [
         "manage/forums/<slug:slug>/messages/settings/", views.ReminderSettingsView.as_view(), name="reminder_settings"
     ),
     path("manage/forums/<slug:slug>/check-in/counters/", views.CheckInCountersView.as_view(), name="check_in_counters"),
+    path("manage/forums/<slug:slug>/check-in/roster/", views.CheckInRosterView.as_view(), name="check_in_roster"),
+    path("manage/forums/<slug:slug>/check-in/sync/", views.CheckInSyncView.as_view(), name="check_in_sync"),
+    path("manage/forums/<slug:slug>/check-in/walk-in/", views.CheckInWalkInView.as_view(), name="check_in_walk_in"),
+    path("manage/forums/<slug:slug>/check-in/<int:pk>/badge/", views.BadgeReprintView.as_view(), name="badge_reprint"),
+    path(
+        "manage/forums/<slug:slug>/check-in/manifest.webmanifest",
+        views.CheckInManifestView.as_view(),
+        name="check_in_manifest",
+    ),
+    path("manage/forums/<slug:slug>/check-in/sw.js", views.CheckInServiceWorkerView.as_view(), name="check_in_sw"),
 ]

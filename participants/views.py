@@ -1,10 +1,16 @@
+import json
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
@@ -552,3 +558,142 @@ class RegistrationEraseView(ManageForumMixin, FormView):
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+# Offline check-in -----------------------------------------------------------------------------------------
+
+WALK_IN_PREFIX = "walkin"
+
+
+class CheckInRosterView(ManageForumMixin, View):
+    """Return what a check-in device keeps of the forum (codes, names, statuses) and the counters, as JSON."""
+
+    permission_required = CHECK_IN
+
+    def get(self, request, slug):
+        return JsonResponse(
+            {
+                "forum": self.forum.slug,
+                "ends_at": self.forum.ends_at.isoformat(),
+                "registrations": selectors.registrations_roster(forum=self.forum),
+                "counters": selectors.forum_seat_counts(forum=self.forum),
+            }
+        )
+
+
+def _sync_item(body: bytes) -> tuple[dict, uuid.UUID, object]:
+    """Return a queued item, its client id and the time the device recorded; raise ValueError if unreadable."""
+    try:
+        item = json.loads(body)
+        client_id = uuid.UUID(str(item["id"]))
+        at = parse_datetime(str(item.get("at") or ""))
+    except (KeyError, TypeError, AttributeError) as error:
+        raise ValueError(error) from None
+    return item, client_id, at
+
+
+class CheckInWalkInView(ManageForumMixin, TemplateView):
+    """Record a walk-in on the device, to be sent with the check-ins; kept by the service worker for no connection."""
+
+    permission_required = CHECK_IN
+    active_tab = "check_in"
+    template_name = "participants/check_in_walk_in.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(walk_in_form=WalkInForm(forum=self.forum, prefix=WALK_IN_PREFIX), **kwargs)
+
+
+class CheckInSyncView(ManageForumMixin, View):
+    """Apply one check-in or walk-in queued on a device (JSON); idempotent by the device's id for it."""
+
+    permission_required = CHECK_IN
+    http_method_names = ["post"]
+
+    def post(self, request, slug):
+        try:
+            item, client_id, at = _sync_item(request.body)
+        except ValueError:
+            return JsonResponse({"ok": False, "message": _("This check-in could not be read.")}, status=400)
+        try:
+            if item.get("kind") == "walk_in":
+                registration = self._walk_in(item, client_id, at)
+            else:
+                registration = services.registration_check_in_offline(
+                    forum=self.forum, code=str(item.get("code", "")), client_id=client_id, at=at, by=request.user
+                )
+        except services.CheckInError as error:
+            return JsonResponse({"ok": False, "conflict": "unknown", "message": error.messages[0]}, status=404)
+        except services.CheckInConflict as error:
+            return JsonResponse({"ok": False, "conflict": error.code, "message": error.messages[0]}, status=409)
+        except ValidationError as error:
+            return JsonResponse({"ok": False, "conflict": "invalid", "message": " ".join(error.messages)}, status=400)
+        counters = selectors.forum_seat_counts(forum=self.forum)
+        text = _("%(name)s is checked in (%(code)s).") % {"name": registration.full_name, "code": registration.code}
+        return JsonResponse({"ok": True, "code": registration.code, "message": text, "counters": counters})
+
+    def _walk_in(self, item, client_id, at):
+        fields = item.get("fields") if isinstance(item.get("fields"), dict) else {}
+        data = QueryDict(mutable=True)
+        for name, value in fields.items():
+            data.setlist(name, [str(one) for one in (value if isinstance(value, list) else [value])])
+        form = WalkInForm(data, forum=self.forum, prefix=WALK_IN_PREFIX)
+        if not form.is_valid():
+            messages_ = [message for errors in form.errors.values() for message in errors]
+            raise ValidationError(messages_)
+        return services.registration_walk_in_offline(
+            forum=self.forum,
+            data=form.registration_data(),
+            client_id=client_id,
+            at=at,
+            shared_phone_note=form.cleaned_data["shared_phone_note"],
+            by=self.request.user,
+        )
+
+
+class BadgeReprintView(ManageForumMixin, View):
+    """Print one person's badge again, as a PDF, and note it; the check-in is left as it was."""
+
+    permission_required = CHECK_IN
+    http_method_names = ["post"]
+
+    def post(self, request, slug, pk):
+        registration = self.forum_object_or_404(
+            Registration.objects.exclude(status=Registration.Status.CANCELLED), pk=pk
+        )
+        services.registration_badge_print(registration=registration)
+        pdf = exports.badges_pdf(forum=self.forum, registrations=Registration.objects.filter(pk=registration.pk))
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="badge-{registration.code}.pdf"'
+        return response
+
+
+class CheckInManifestView(ManageForumMixin, View):
+    """Return the web app manifest that installs the check-in page of this forum."""
+
+    permission_required = CHECK_IN
+
+    def get(self, request, slug):
+        start = reverse("participants:check_in", kwargs={"slug": slug})
+        manifest = {
+            "name": _("Check-in: %(forum)s") % {"forum": self.forum.title},
+            "short_name": _("Check-in"),
+            "start_url": start,
+            "scope": start,
+            "display": "standalone",
+            "background_color": "#ffffff",
+            "theme_color": "#1b4f72",
+            "icons": [{"src": static("favicon.svg"), "sizes": "any", "type": "image/svg+xml"}],
+        }
+        return JsonResponse(manifest, content_type="application/manifest+json")
+
+
+class CheckInServiceWorkerView(ManageForumMixin, View):
+    """Serve the service worker from under the check-in page, so its scope is the check-in pages only."""
+
+    permission_required = CHECK_IN
+
+    def get(self, request, slug):
+        with open(finders.find("js/checkin-sw.js"), encoding="utf-8") as script:
+            response = HttpResponse(script.read(), content_type="text/javascript; charset=utf-8")
+        response["Cache-Control"] = "no-cache"
+        return response

@@ -20,6 +20,8 @@
   var lastCode = "";
   var lastAt = 0;
   var busy = false;
+  // With no connection, checkin-offline.js checks people in on the device and sends them later.
+  var offline = window.CheckInOffline || null;
 
   function updateCounters(data) {
     Object.keys(data).forEach(function (key) {
@@ -33,9 +35,11 @@
     box.className = "alert mb-0 " + (ok ? (first ? "alert-success" : "alert-warning") : "alert-danger");
     box.textContent = message;
     result.replaceChildren(box);
+    if (offline && !(ok && first)) offline.speak(message);
   }
 
   function checkIn(code) {
+    if (offline && !navigator.onLine) return Promise.resolve(offline.checkIn(code));
     var body = new FormData();
     body.append("code", code);
     body.append("csrfmiddlewaretoken", csrf);
@@ -50,6 +54,12 @@
         showResult(data.ok, data.first, data.message);
         if (data.counters) updateCounters(data.counters);
         if (navigator.vibrate && data.ok) navigator.vibrate(data.first ? 80 : [60, 60, 60]);
+        if (offline && data.ok) offline.markCheckedIn(code);
+      })
+      .catch(function (error) {
+        // The connection dropped on the way: the device takes the check-in and sends it later.
+        if (!offline) throw error;
+        offline.checkIn(code);
       });
   }
 
