@@ -23,6 +23,7 @@ Action = AuditEvent.Action
         ("participants:manage_list", Action.VIEW_PARTICIPANTS, ""),
         ("participants:check_in", Action.VIEW_CHECK_IN, ""),
         ("participants:walk_in", Action.VIEW_CHECK_IN, ""),
+        ("participants:check_in_roster", Action.VIEW_CHECK_IN, ""),
         ("participants:export_csv", Action.EXPORT, "participants:export_csv"),
         ("participants:export_xlsx", Action.EXPORT, "participants:export_xlsx"),
         ("participants:sign_in_sheet", Action.EXPORT, "participants:sign_in_sheet"),

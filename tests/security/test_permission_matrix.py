@@ -162,6 +162,18 @@ ROWS: dict[str, Row] = {
     "participants:promote": Row(_registration("participants:promote"), (302, 302, 302, 403, 403, 403, 302), "post"),
     "participants:check_in": Row(_slug("participants:check_in"), ORGANIZER_PAGE),
     "participants:check_in_counters": Row(_slug("participants:check_in_counters"), ORGANIZER_PAGE),
+    "participants:check_in_roster": Row(_slug("participants:check_in_roster"), ORGANIZER_PAGE),
+    # an empty body is no check-in: organizers get 400, which proves they got past the permission check
+    "participants:check_in_sync": Row(_slug("participants:check_in_sync"), (302, 302, 400, 403, 403, 403, 400), "post"),
+    "participants:check_in_walk_in": Row(_slug("participants:check_in_walk_in"), ORGANIZER_PAGE),
+    "participants:check_in_manifest": Row(_slug("participants:check_in_manifest"), ORGANIZER_PAGE),
+    "participants:check_in_sw": Row(_slug("participants:check_in_sw"), ORGANIZER_PAGE),
+    "participants:badge_reprint": Row(
+        _registration("participants:badge_reprint"), (302, 302, 200, 403, 403, 403, 200), "post"
+    ),
+    "participants:badge_reprint of another forum's registration": Row(
+        _registration("participants:badge_reprint", "elsewhere"), (302, 302, 404, 403, 403, 403, 404), "post"
+    ),
     # feedback: public
     "feedback:concern_create": Row(_plain("feedback:concern_create"), PUBLIC),
     "feedback:concern_submitted": Row(_plain("feedback:concern_submitted"), (302,) * 7),
