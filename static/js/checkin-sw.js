@@ -40,7 +40,8 @@ self.addEventListener("fetch", function (event) {
     event.respondWith(
       fetch(request)
         .then(function (response) {
-          if (response.ok && !response.redirected) {
+          // A search result page is not kept: the kept page shows no one's details beyond the roster's.
+          if (response.ok && !response.redirected && !url.search) {
             var copy = response.clone();
             caches.open(CACHE).then(function (cache) { cache.put(url.pathname, copy); });
           }
