@@ -477,8 +477,9 @@ class EvaluationDefinitionForm(forms.Form):
         self.forum = forum
         evaluation = getattr(forum, "evaluation", None)
         questions = list(evaluation.questions.all()) if evaluation else []
-        if evaluation is not None and "initial" not in kwargs:
+        if evaluation is not None:
             kwargs["initial"] = {
+                **kwargs.get("initial", {}),
                 "open_question_km": evaluation.open_question_km,
                 "open_question_en": evaluation.open_question_en,
                 **{

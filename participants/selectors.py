@@ -226,15 +226,14 @@ def _summary(counts: dict[int, int], question: EvaluationQuestion) -> dict:
         values = range(1, len(question.options("en")) + 1)
     total = sum(value * count for value, count in counts.items())
     shown = n >= SMALL_NUMBER
-    mean = round(total / n, 2) if n and shown and question.kind == EvaluationQuestion.Kind.RATING else None
-    share_yes = round(100 * counts.get(1, 0) / n) if n and shown and question.kind == "yes_no" else None
-    return {
-        "n": small_number(n),
-        "raw_n": n,
-        "mean": mean,
-        "share_yes": share_yes,
-        "cells": [small_number(counts.get(value, 0)) for value in values],
-    }
+    # A group of one or two shows nothing at all: even a zero beside a hidden cell would tell their answer.
+    cells = [small_number(counts.get(value, 0)) if shown else None for value in values]
+    mean = round(total / n, 2) if shown and question.kind == EvaluationQuestion.Kind.RATING else None
+    # With the number of answers shown, the share of yes would give back a hidden cell: then it is hidden too.
+    share_yes = None
+    if shown and question.kind == EvaluationQuestion.Kind.YES_NO and None not in cells:
+        share_yes = round(100 * counts.get(1, 0) / n)
+    return {"n": small_number(n), "mean": mean, "share_yes": share_yes, "cells": cells}
 
 
 def evaluation_results(*, evaluation: Evaluation) -> dict:
@@ -242,7 +241,8 @@ def evaluation_results(*, evaluation: Evaluation) -> dict:
 
     Counted in the database in a fixed number of queries, whatever the number of answers: one for the
     questions, one for the response rate, one for the overall counts and one per dimension (after the forum).
-    Cells of one or two people are None (shown as "fewer than 3"), and so are means of fewer than three.
+    Cells of one or two people are None (shown as "fewer than 3"); a group of fewer than three shows no
+    figure at all, and a yes/no share is hidden when it would give back a hidden cell.
     """
     language = get_language()
     questions = list(evaluation.questions.all())

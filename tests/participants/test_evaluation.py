@@ -131,10 +131,14 @@ def test_results_are_disaggregated_with_the_small_number_rule(answered_forum):
     assert (men["n"], men["mean"], men["cells"]) == (3, 2.67, [0, None, None, 0, 0])
     # One person with a disability: nothing about them is shown, not even their number.
     with_disability = _group(rating, "has_disability", "With a disability")
-    assert (with_disability["n"], with_disability["mean"], with_disability["cells"]) == (None, None, [0, 0, None, 0, 0])
+    assert (with_disability["n"], with_disability["mean"], with_disability["cells"]) == (None, None, [None] * 5)
     without = _group(rating, "has_disability", "No disability reported")
     assert (without["n"], without["mean"]) == (6, 3.67)
-    assert _group(yes_no, "gender", "Woman")["share_yes"] == 75
+    assert _group(yes_no, "gender", "Woman")["cells"] == [3, None]
+    assert _group(yes_no, "gender", "Woman")["share_yes"] is None  # 75% of 4 would give back the hidden "no"
+    assert _group(yes_no, "gender", "Man")["cells"] == [None, None]
+    assert _group(yes_no, "has_disability", "No disability reported")["cells"] == [3, 3]
+    assert _group(yes_no, "has_disability", "No disability reported")["share_yes"] == 50
     assert _group(rating, "province", "Svay Rieng")["n"] == 7
     assert _group(rating, "age_group", "35 to 44")["n"] == 7
     assert _group(rating, "role", "Workers' representative")["n"] == 7
@@ -314,6 +318,12 @@ def test_organizer_writes_the_evaluation_in_both_languages(organizer_client):
     assert response.status_code == 302
     questions = list(forum.evaluation.questions.values_list("position", "kind", "text_en", "is_knowledge"))
     assert questions == [(1, "rating", "Was it good?", True), (2, "choice", "Pick one", False)]
+    form = organizer_client.get(url).context["form"]
+    assert (form["q1_text_en"].value(), form["q2_options_en"].value(), form["q3_text_en"].value()) == (
+        "Was it good?",
+        "A\nB",
+        None,
+    )
 
 
 def test_a_question_needs_both_languages(organizer_client):
