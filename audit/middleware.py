@@ -21,6 +21,9 @@ AUDITED_VIEWS = {
     "participants:export_xlsx": (Action.EXPORT, ObjectType.FORUM, "slug"),
     "participants:sign_in_sheet": (Action.EXPORT, ObjectType.FORUM, "slug"),
     "participants:badges": (Action.EXPORT, ObjectType.FORUM, "slug"),
+    "participants:certificates": (Action.EXPORT, ObjectType.FORUM, "slug"),
+    # Names who has not answered the evaluation yet.
+    "participants:evaluation_results": (Action.VIEW_PARTICIPANTS, ObjectType.FORUM, "slug"),
     "feedback:concern_contact": (Action.VIEW_CONTACT, ObjectType.CONCERN, "code"),
     "feedback:concern_attachment": (Action.VIEW_ATTACHMENT, ObjectType.CONCERN, "code"),
     "admin:feedback_concern_changelist": (Action.ADMIN_VIEW, ObjectType.CONCERN, ""),

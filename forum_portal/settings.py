@@ -380,6 +380,7 @@ CELERY_BEAT_SCHEDULE["feedback-resolution-checks"] = {
 # because many phones share one address behind a mobile carrier's NAT, and a forum's registration rushes.
 PARTICIPANTS_REGISTER_RATE = (env.int("PARTICIPANTS_REGISTER_LIMIT", default=60), 600)
 PARTICIPANTS_RESEND_RATE = (env.int("PARTICIPANTS_RESEND_LIMIT", default=5), 600)
+PARTICIPANTS_CERTIFICATE_VERIFY_RATE = (env.int("PARTICIPANTS_CERTIFICATE_VERIFY_LIMIT", default=20), 600)
 # Privacy: how long personal data is kept. The privacy notices read these values (forum_portal.privacy), so
 # the promise and the daily erasure (participants.retention, feedback.retention) cannot drift apart.
 PRIVACY_REGISTRATION_RETENTION_MONTHS = env.int("PRIVACY_REGISTRATION_RETENTION_MONTHS", default=12)

@@ -18,7 +18,7 @@ from icalendar import Alarm, Calendar, Event
 from openpyxl import Workbook
 
 from events import people
-from forum_portal.links import absolute_path
+from forum_portal.links import absolute_path, absolute_url
 from participants.models import Registration
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -190,3 +190,20 @@ def badges_pdf(*, forum, registrations: QuerySet[Registration]) -> bytes:
         for registration in registrations.select_related("province").order_by("full_name", "pk")
     ]
     return _pdf("participants/pdf/badges.html", {"forum": forum, "badges": badges})
+
+
+# Certificates and evaluation ------------------------------------------------------------------------
+
+
+def certificates_pdf(*, forum, certificates, language: str, per_person_language: bool = True) -> bytes:
+    """Return certificates of attendance, one landscape page each, in each person's language (or `language`).
+
+    The document's `lang` is `language`; each page carries its own, so Khmer names and text are shaped as
+    Khmer by WeasyPrint whatever the document's language.
+    """
+    items = []
+    for certificate in certificates:
+        page_language = certificate.registration.preferred_language if per_person_language else language
+        verify_url = absolute_url("participants:certificate_verify", language=page_language, code=certificate.code)
+        items.append({"certificate": certificate, "language": page_language, "verify_url": verify_url})
+    return _pdf("participants/pdf/certificates.html", {"forum": forum, "certificates": items, "language": language})

@@ -1,16 +1,17 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Fieldset, Layout
+from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from events import people
 from events.models import District, Forum, Province
 from forum_portal.phones import phone_display, phone_normalise
 from participants import messages, services
-from participants.models import Registration, ReminderSettings, SeatTarget
+from participants.models import EvaluationQuestion, EvaluationResponse, Registration, ReminderSettings, SeatTarget
 
 PUBLIC_CHANNELS = [
     (Registration.Channel.SMS, Registration.Channel.SMS.label),
@@ -480,3 +481,136 @@ class RegistrationEraseForm(forms.Form):
         label=_("The registration is cancelled and the person's details are deleted. This cannot be undone."),
         required=True,
     )
+
+
+# Certificates and evaluation ------------------------------------------------------------------------
+
+QUESTION_FIELDS = ("kind", "text_km", "text_en", "options_km", "options_en", "is_knowledge")
+
+
+class EvaluationDefinitionForm(forms.Form):
+    """Up to ten closed questions, each in Khmer and English side by side, and one optional open question.
+
+    Works without JavaScript: ten numbered slots, and a slot left without text is not a question.
+    """
+
+    open_question_km = forms.CharField(label=_("Open question in Khmer"), max_length=300, required=False)
+    open_question_en = forms.CharField(label=_("Open question in English"), max_length=300, required=False)
+
+    def __init__(self, *args, forum: Forum, **kwargs):
+        self.forum = forum
+        evaluation = getattr(forum, "evaluation", None)
+        questions = list(evaluation.questions.all()) if evaluation else []
+        if evaluation is not None:
+            kwargs["initial"] = {
+                **kwargs.get("initial", {}),
+                "open_question_km": evaluation.open_question_km,
+                "open_question_en": evaluation.open_question_en,
+                **{
+                    f"q{n}_{name}": getattr(question, name)
+                    for n, question in enumerate(questions, 1)
+                    for name in QUESTION_FIELDS
+                },
+            }
+        super().__init__(*args, **kwargs)
+        slots = []
+        for n in range(1, EvaluationQuestion.MAX_SLOTS + 1):
+            self.fields[f"q{n}_kind"] = forms.ChoiceField(
+                label=_("Kind"), choices=EvaluationQuestion.Kind.choices, initial=EvaluationQuestion.Kind.RATING
+            )
+            self.fields[f"q{n}_text_km"] = forms.CharField(label=_("Question in Khmer"), max_length=300, required=False)
+            self.fields[f"q{n}_text_en"] = forms.CharField(
+                label=_("Question in English"), max_length=300, required=False
+            )
+            self.fields[f"q{n}_options_km"] = forms.CharField(
+                label=_("Options in Khmer, one a line"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+            )
+            self.fields[f"q{n}_options_en"] = forms.CharField(
+                label=_("Options in English, one a line"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+            )
+            self.fields[f"q{n}_is_knowledge"] = forms.BooleanField(
+                label=_("Knowledge question: also ask it before the forum"), required=False
+            )
+            slots.append(
+                Fieldset(
+                    _("Question %(number)d") % {"number": n},
+                    f"q{n}_kind",
+                    Row(Column(f"q{n}_text_km", css_class="col-md-6"), Column(f"q{n}_text_en", css_class="col-md-6")),
+                    Row(
+                        Column(f"q{n}_options_km", css_class="col-md-6"),
+                        Column(f"q{n}_options_en", css_class="col-md-6"),
+                    ),
+                    f"q{n}_is_knowledge",
+                )
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            *slots,
+            Fieldset(
+                _("Open question (optional)"),
+                Row(Column("open_question_km", css_class="col-md-6"), Column("open_question_en", css_class="col-md-6")),
+            ),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        self.questions = []
+        for n in range(1, EvaluationQuestion.MAX_SLOTS + 1):
+            data = {name: cleaned.get(f"q{n}_{name}") for name in QUESTION_FIELDS}
+            if not data["text_km"] and not data["text_en"]:
+                continue
+            if not data["text_km"] or not data["text_en"]:
+                self.add_error(f"q{n}_text_en", _("Write the question in both Khmer and English."))
+            data["is_knowledge"] = bool(data["is_knowledge"])
+            self.questions.append(data)
+        if bool(cleaned.get("open_question_km")) != bool(cleaned.get("open_question_en")):
+            self.add_error("open_question_en", _("Write the open question in both Khmer and English."))
+        return cleaned
+
+    def save(self):
+        return services.evaluation_save(
+            forum=self.forum,
+            open_question_km=self.cleaned_data["open_question_km"],
+            open_question_en=self.cleaned_data["open_question_en"],
+            questions=self.questions,
+        )
+
+
+class EvaluationAnswerForm(forms.Form):
+    """One person's answers, in their language: every closed question asked at this moment, and the open one."""
+
+    def __init__(self, *args, registration: Registration, moment: str, language: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.registration = registration
+        self.moment = moment
+        evaluation = registration.forum.evaluation
+        questions = evaluation.questions.all()
+        if moment == EvaluationResponse.Moment.BEFORE:
+            questions = questions.filter(is_knowledge=True)
+        self.questions = list(questions)
+        for question in self.questions:
+            if question.kind == EvaluationQuestion.Kind.RATING:
+                choices = [(value, str(value)) for value in range(1, 6)]
+            elif question.kind == EvaluationQuestion.Kind.YES_NO:
+                choices = [(1, pgettext_lazy("answer", "Yes")), (0, pgettext_lazy("answer", "No"))]
+            else:
+                choices = list(enumerate(question.options(language), 1))
+            self.fields[f"q{question.pk}"] = forms.TypedChoiceField(
+                label=question.text(language), choices=choices, coerce=int, widget=forms.RadioSelect
+            )
+        open_question = evaluation.open_question_km if language == "km" else evaluation.open_question_en
+        if moment == EvaluationResponse.Moment.AFTER and open_question:
+            self.fields["open_answer"] = forms.CharField(
+                label=open_question, widget=forms.Textarea(attrs={"rows": 4}), max_length=2000, required=False
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def save(self) -> EvaluationResponse:
+        return services.evaluation_answer(
+            registration=self.registration,
+            moment=self.moment,
+            answers={question.pk: self.cleaned_data[f"q{question.pk}"] for question in self.questions},
+            open_answer=self.cleaned_data.get("open_answer", ""),
+        )

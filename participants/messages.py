@@ -30,8 +30,8 @@ from notifications.services import message_queue, messages_cancel, messages_queu
 from notifications.signals import sms_received, telegram_chat_unlinked, telegram_start_received
 from notifications.telegram import telegram_chat_save, telegram_deep_link, telegram_start_subject
 from notifications.telegram import telegram_start_token as signed_start_token
-from participants.models import DEFAULT_REMINDER_OFFSETS_DAYS, Registration, ReminderSettings
-from participants.services import registration_message_context, reminder_key_prefix
+from participants.models import DEFAULT_REMINDER_OFFSETS_DAYS, Evaluation, Registration, ReminderSettings
+from participants.services import evaluation_url, registration_message_context, reminder_key_prefix
 
 logger = logging.getLogger(__name__)
 
@@ -103,6 +103,7 @@ def _confirmed_registrations(forum: Forum) -> QuerySet[Registration]:
             "forum__ends_at",
             "forum__venue_name",
             "forum__venue_address",
+            "checked_in_at",
         )
         .order_by("pk")
     )
@@ -204,6 +205,8 @@ def reminders_queue(*, now: datetime | None = None) -> int:
 def thank_you_queue(*, now: datetime | None = None) -> int:
     """Thank each confirmed participant after the forum, with the link to raise a concern; return how many.
 
+    Those who were checked in also get their personal evaluation link, when the forum has an evaluation.
+
     Sent from two hours after the forum ends for a week (so it catches up after downtime), once per
     registration (`thank_you:<registration>`).
     """
@@ -220,13 +223,20 @@ def thank_you_queue(*, now: datetime | None = None) -> int:
             for lang in ("km", "en")
         }
         done = _existing_keys(forum=forum, purpose=THANK_YOU)
+        has_evaluation = Evaluation.objects.filter(forum=forum).exists()
         messages = [
             _registration_message(
                 registration=registration,
                 purpose=THANK_YOU,
                 key=f"thank_you:{registration.pk}",
                 expires_at=forum.ends_at + THANK_YOU_WINDOW,
-                extra={"concern_url": links.get(registration.preferred_language, links["en"])},
+                extra={
+                    "concern_url": links.get(registration.preferred_language, links["en"]),
+                    # Only those who came are asked how it was.
+                    "evaluation_url": evaluation_url(registration=registration)
+                    if has_evaluation and registration.checked_in_at is not None
+                    else "",
+                },
             )
             for registration in _confirmed_registrations(forum)
             if f"thank_you:{registration.pk}" not in done

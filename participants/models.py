@@ -216,3 +216,149 @@ class ReminderSettings(models.Model):
 
     def __str__(self):
         return str(self.forum)
+
+
+# Certificates and evaluation --------------------------------------------------------------------------
+
+
+class Certificate(models.Model):
+    """Proof that a checked-in participant attended; anyone holding its code can check it."""
+
+    registration = models.OneToOneField(
+        Registration, on_delete=models.CASCADE, related_name="certificate", verbose_name=_("registration")
+    )
+    code = models.CharField(_("verification code"), max_length=12, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+
+    def __str__(self):
+        return code_display(self.code)
+
+    @property
+    def code_display(self) -> str:
+        return code_display(self.code)
+
+
+class Evaluation(models.Model):
+    """A forum's short evaluation: up to ten closed questions and one optional open question."""
+
+    MAX_QUESTIONS = 10
+
+    forum = models.OneToOneField(
+        "events.Forum", on_delete=models.CASCADE, related_name="evaluation", verbose_name=_("forum")
+    )
+    open_question_km = models.CharField(_("open question in Khmer"), max_length=300, blank=True)
+    open_question_en = models.CharField(_("open question in English"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+
+    def __str__(self):
+        return str(self.forum)
+
+
+class EvaluationQuestion(models.Model):
+    """One closed question; a knowledge question is asked before the forum and again after it."""
+
+    # The definition form's slots: as many as an evaluation may have questions.
+    MAX_SLOTS = 10
+
+    class Kind(models.TextChoices):
+        RATING = "rating", _("Rating from 1 to 5")
+        CHOICE = "choice", _("One choice")
+        YES_NO = "yes_no", _("Yes or no")
+
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="questions", verbose_name=_("evaluation")
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.RATING)
+    text_km = models.CharField(_("question in Khmer"), max_length=300)
+    text_en = models.CharField(_("question in English"), max_length=300)
+    # One option a line, the same number of lines in both languages; only for "one choice".
+    options_km = models.TextField(_("options in Khmer"), blank=True, help_text=_("One option a line."))
+    options_en = models.TextField(_("options in English"), blank=True, help_text=_("One option a line."))
+    is_knowledge = models.BooleanField(
+        _("knowledge question"), default=False, help_text=_("Also asked before the forum, to show what people learned.")
+    )
+
+    class Meta:
+        verbose_name = _("evaluation question")
+        verbose_name_plural = _("evaluation questions")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "position"], name="evaluation_question_position"),
+            models.CheckConstraint(
+                condition=Q(position__gte=1, position__lte=10), name="evaluation_question_at_most_ten"
+            ),
+        ]
+
+    def __str__(self):
+        return self.text_en
+
+    def text(self, language: str) -> str:
+        return self.text_km if language == "km" else self.text_en
+
+    def options(self, language: str) -> list[str]:
+        """Return the options of a "one choice" question in `language`, numbered from 1 by position."""
+        text = self.options_km if language == "km" else self.options_en
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class EvaluationResponse(models.Model):
+    """One person's answers, before or after the forum; the database refuses a second one."""
+
+    class Moment(models.TextChoices):
+        BEFORE = "before", _("Before the forum")
+        AFTER = "after", _("After the forum")
+
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="responses", verbose_name=_("evaluation")
+    )
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="evaluation_responses", verbose_name=_("registration")
+    )
+    moment = models.CharField(_("moment"), max_length=10, choices=Moment, default=Moment.AFTER)
+    open_answer = models.TextField(_("open answer"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(_("answered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evaluation response")
+        verbose_name_plural = _("evaluation responses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "moment"],
+                name="evaluation_response_once",
+                violation_error_message=_("You have already answered this evaluation. Thank you."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.registration_id} {self.moment}"
+
+
+class EvaluationAnswer(models.Model):
+    """The answer to one closed question: 1 to 5 for a rating, 1 yes / 0 no, the option's number for a choice."""
+
+    response = models.ForeignKey(
+        EvaluationResponse, on_delete=models.CASCADE, related_name="answers", verbose_name=_("response")
+    )
+    question = models.ForeignKey(
+        EvaluationQuestion, on_delete=models.CASCADE, related_name="answers", verbose_name=_("question")
+    )
+    value = models.PositiveSmallIntegerField(_("value"))
+
+    class Meta:
+        verbose_name = _("evaluation answer")
+        verbose_name_plural = _("evaluation answers")
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question"], name="evaluation_answer_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.question_id}={self.value}"

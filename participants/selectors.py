@@ -1,12 +1,25 @@
 """Reads for registrations: lists with their relations, figures aggregated in the database."""
 
+from collections import defaultdict
+
 from django.db.models import Count, Q, QuerySet
 from django.utils import formats, timezone
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
+from events import people
 from events.models import Forum, Province
+from forum_portal.codes import LENGTH as CODE_LENGTH
+from forum_portal.codes import code_normalise
+from participants.models import (
+    Certificate,
+    Evaluation,
+    EvaluationAnswer,
+    EvaluationQuestion,
+    EvaluationResponse,
+    SeatTarget,
+)
 from participants.models import Registration as R
-from participants.models import SeatTarget
 
 Status = R.Status
 
@@ -179,3 +192,169 @@ def registrations_roster(*, forum: Forum) -> list[dict]:
         {"code": code, "name": name, "status": "checked_in" if checked_in_at else status}
         for code, name, status, checked_in_at in rows.values_list("code", "full_name", "status", "checked_in_at")
     ]
+
+
+# Certificates and evaluation ------------------------------------------------------------------------
+
+# Figures for fewer people than this are not shown: a cell of one or two could name a person.
+SMALL_NUMBER = 3
+EVALUATION_DIMENSIONS = ("gender", "age_group", "has_disability", "role", "province")
+
+
+def certificate_for_code(*, code: str) -> Certificate | None:
+    """Return the certificate with this verification code (as typed), with what the public page shows."""
+    normalised = code_normalise(code)
+    if len(normalised) != CODE_LENGTH:
+        return None
+    return (
+        Certificate.objects.select_related("registration__forum")
+        .filter(code=normalised, registration__anonymised_at__isnull=True)
+        .first()
+    )
+
+
+def small_number(count: int) -> int | None:
+    """Return the count to show, or None for 1 or 2 (shown as "fewer than 3"); 0 is shown as 0."""
+    return None if 0 < count < SMALL_NUMBER else count
+
+
+def _dimension_labels() -> dict[str, dict]:
+    return {
+        "gender": dict(people.Gender.choices),
+        "age_group": dict(people.AgeGroup.choices),
+        "has_disability": {True: _("With a disability"), False: _("No disability reported")},
+        "role": dict(people.Role.choices),
+    }
+
+
+def _summary(counts: dict[int, int], question: EvaluationQuestion) -> dict:
+    """Return n, the mean (rating) or share of yes (yes/no) and the cells, from per-value counts."""
+    n = sum(counts.values())
+    if question.kind == EvaluationQuestion.Kind.RATING:
+        values = range(1, 6)
+    elif question.kind == EvaluationQuestion.Kind.YES_NO:
+        values = (1, 0)
+    else:
+        values = range(1, len(question.options("en")) + 1)
+    total = sum(value * count for value, count in counts.items())
+    shown = n >= SMALL_NUMBER
+    # A group of one or two shows nothing at all: even a zero beside a hidden cell would tell their answer.
+    cells = [small_number(counts.get(value, 0)) if shown else None for value in values]
+    mean = round(total / n, 2) if shown and question.kind == EvaluationQuestion.Kind.RATING else None
+    # With the number of answers shown, the share of yes would give back a hidden cell: then it is hidden too.
+    share_yes = None
+    if shown and question.kind == EvaluationQuestion.Kind.YES_NO and None not in cells:
+        share_yes = round(100 * counts.get(1, 0) / n)
+    return {"n": small_number(n), "mean": mean, "share_yes": share_yes, "cells": cells}
+
+
+def evaluation_results(*, evaluation: Evaluation) -> dict:
+    """Return the evaluation's figures per question, overall and by gender, age group, disability, role, province.
+
+    Counted in the database in a fixed number of queries, whatever the number of answers: one for the
+    questions, one for the response rate, one for the overall counts and one per dimension (after the forum).
+    Cells of one or two people are None (shown as "fewer than 3"); a group of fewer than three shows no
+    figure at all, and a yes/no share is hidden when it would give back a hidden cell.
+    """
+    language = get_language()
+    questions = list(evaluation.questions.all())
+    rates = R.objects.filter(forum_id=evaluation.forum_id).aggregate(
+        attended=Count(
+            "pk",
+            filter=Q(checked_in_at__isnull=False, anonymised_at__isnull=True) & ~Q(status=Status.CANCELLED),
+            distinct=True,
+        ),
+        answered=Count("evaluation_responses", filter=Q(evaluation_responses__moment="after"), distinct=True),
+        answered_before=Count("evaluation_responses", filter=Q(evaluation_responses__moment="before"), distinct=True),
+    )
+    answers = EvaluationAnswer.objects.filter(response__evaluation=evaluation)
+    overall: dict = defaultdict(lambda: defaultdict(int))
+    for row in answers.values("question_id", "response__moment", "value").annotate(n=Count("pk")).order_by():
+        overall[(row["question_id"], row["response__moment"])][row["value"]] = row["n"]
+    province_name = (
+        "response__registration__province__name_km"
+        if language == "km"
+        else ("response__registration__province__name_en")
+    )
+    fields = {dimension: f"response__registration__{dimension}" for dimension in EVALUATION_DIMENSIONS}
+    fields["province"] = province_name
+    by_group: dict = {dimension: defaultdict(lambda: defaultdict(lambda: defaultdict(int))) for dimension in fields}
+    after = answers.filter(response__moment=EvaluationResponse.Moment.AFTER)
+    for dimension, field in fields.items():
+        rows = after.values("question_id", field, "value").annotate(n=Count("pk")).order_by()
+        for row in rows:
+            by_group[dimension][row["question_id"]][row[field]][row["value"]] = row["n"]
+    labels = _dimension_labels()
+    names = {
+        "gender": _("Gender"),
+        "age_group": _("Age group"),
+        "has_disability": _("Disability"),
+        "role": _("Role"),
+        "province": _("Province"),
+    }
+    results = []
+    for question in questions:
+        before = _summary(overall[(question.pk, "before")], question) if question.is_knowledge else None
+        after_summary = _summary(overall[(question.pk, "after")], question)
+        change = None
+        if before and before["mean"] is not None and after_summary["mean"] is not None:
+            change = round(after_summary["mean"] - before["mean"], 2)
+        elif before and before["share_yes"] is not None and after_summary["share_yes"] is not None:
+            change = after_summary["share_yes"] - before["share_yes"]
+        groups = [
+            {
+                "dimension": dimension,
+                "label": str(names[dimension]),
+                "rows": sorted(
+                    (
+                        {"label": str(labels.get(dimension, {}).get(key, key)), **_summary(counts, question)}
+                        for key, counts in by_group[dimension][question.pk].items()
+                    ),
+                    key=lambda group: group["label"],
+                ),
+            }
+            for dimension in fields
+        ]
+        if question.kind == EvaluationQuestion.Kind.RATING:
+            headings = [str(value) for value in range(1, 6)]
+        elif question.kind == EvaluationQuestion.Kind.YES_NO:
+            headings = [str(pgettext("answer", "Yes")), str(pgettext("answer", "No"))]
+        else:
+            headings = question.options(language)
+        results.append(
+            {
+                "question": question,
+                "text": question.text(language),
+                "headings": headings,
+                "after": after_summary,
+                "before": before,
+                "change": change,
+                "groups": groups,
+            }
+        )
+    attended = rates["attended"]
+    share = round(100 * rates["answered"] / attended) if attended else 0
+    return {
+        "attended": attended,
+        "answered": rates["answered"],
+        "answered_before": rates["answered_before"],
+        "share_answered": share,
+        "questions": results,
+    }
+
+
+def evaluation_not_answered(*, evaluation: Evaluation) -> QuerySet[R]:
+    """Return the checked-in participants who have not answered after the forum (names only, never answers)."""
+    return (
+        R.objects.filter(forum_id=evaluation.forum_id, checked_in_at__isnull=False, anonymised_at__isnull=True)
+        .exclude(status=Status.CANCELLED)
+        .exclude(evaluation_responses__moment=EvaluationResponse.Moment.AFTER)
+        .only("pk", "full_name", "code")
+        .order_by("full_name", "pk")
+    )
+
+
+def evaluation_open_answers(*, evaluation: Evaluation) -> list[str]:
+    """Return the open answers, sorted by text so that their order does not tell who wrote which."""
+    rows = evaluation.responses.exclude(open_answer="").order_by("open_answer")
+    return list(rows.values_list("open_answer", flat=True))

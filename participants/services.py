@@ -20,7 +20,15 @@ from forum_portal.codes import code_generate, code_normalise
 from forum_portal.links import absolute_url
 from notifications.services import message_queue, messages_cancel
 from participants import selectors
-from participants.models import Registration, SeatTarget
+from participants.models import (
+    Certificate,
+    Evaluation,
+    EvaluationAnswer,
+    EvaluationQuestion,
+    EvaluationResponse,
+    Registration,
+    SeatTarget,
+)
 
 Status = Registration.Status
 
@@ -531,3 +539,188 @@ def registration_badge_print(*, registration: Registration) -> Registration:
     Registration.objects.filter(pk=registration.pk).update(badge_printed_at=now, updated_at=now)
     registration.badge_printed_at = now
     return registration
+
+
+# Certificates and evaluation ------------------------------------------------------------------------
+
+EVALUATION_TOKEN_SALT = "participants.evaluation"  # noqa: S105 - a signing namespace, not a secret
+# The personal evaluation link works this long after it is signed (the thank-you goes out within a week).
+EVALUATION_LINK_MAX_AGE = 60 * 24 * 3600
+
+
+class CertificateUnavailableError(Exception):
+    """Only a checked-in participant, whose details were not erased, has a certificate."""
+
+
+class EvaluationClosedError(ValidationError):
+    """The evaluation cannot be answered or changed now."""
+
+
+class AlreadyAnsweredError(ValidationError):
+    """This person has already answered (before or after the forum, whichever was asked)."""
+
+
+def _attended(registration: Registration) -> bool:
+    return (
+        registration.checked_in_at is not None
+        and registration.status != Status.CANCELLED
+        and registration.anonymised_at is None
+    )
+
+
+def registration_from_token_for_certificate(*, token: str) -> Registration:
+    """Return the registration a self-service token opens, even after the forum: a certificate outlives it.
+
+    Raise Registration.DoesNotExist for a forged token, and CertificateUnavailableError unless they attended.
+    """
+    try:
+        payload = signing.loads(token, salt=TOKEN_SALT)
+    except signing.BadSignature:
+        raise Registration.DoesNotExist from None
+    registration = (
+        Registration.objects.select_related("forum").filter(pk=payload.get("r"), code=payload.get("c")).first()
+    )
+    if registration is None:
+        raise Registration.DoesNotExist
+    if not _attended(registration):
+        raise CertificateUnavailableError
+    return registration
+
+
+def _certificate_code_new() -> str:
+    while True:
+        code = code_generate()
+        if not Certificate.objects.filter(code=code).exists():
+            return code
+
+
+def certificate_issue(*, registration: Registration) -> Certificate:
+    """Return the participant's certificate, creating it (with its verification code) on first request.
+
+    Raise CertificateUnavailableError unless the person was checked in.
+    """
+    if not _attended(registration):
+        raise CertificateUnavailableError
+    with transaction.atomic():
+        certificate, _created = Certificate.objects.get_or_create(
+            registration=registration, defaults={"code": _certificate_code_new()}
+        )
+    certificate.registration = registration
+    return certificate
+
+
+def certificates_issue_for_forum(*, forum: Forum) -> list[Certificate]:
+    """Return the certificates of every checked-in participant of the forum, creating the missing ones in bulk."""
+    attended = Registration.objects.filter(
+        forum=forum, checked_in_at__isnull=False, anonymised_at__isnull=True
+    ).exclude(status=Status.CANCELLED)
+    missing = attended.filter(certificate__isnull=True).values_list("pk", flat=True)
+    with transaction.atomic():
+        Certificate.objects.bulk_create(
+            [Certificate(registration_id=pk, code=code_generate()) for pk in missing], ignore_conflicts=True
+        )
+    return list(
+        Certificate.objects.filter(registration__in=attended)
+        .select_related("registration__forum")
+        .order_by("registration__full_name", "registration__pk")
+    )
+
+
+def evaluation_save(*, forum: Forum, open_question_km: str, open_question_en: str, questions: list[dict]) -> Evaluation:
+    """Define the forum's evaluation: its closed questions (at most ten, in order) and the open question.
+
+    The questions are replaced as a whole; once someone has answered, they can no longer change
+    (EvaluationClosedError), so every answer counted belongs to the question that was asked.
+    """
+    if len(questions) > Evaluation.MAX_QUESTIONS:
+        raise EvaluationClosedError(_("An evaluation has at most ten closed questions."))
+    with transaction.atomic():
+        evaluation, _created = Evaluation.objects.select_for_update().get_or_create(forum=forum)
+        if evaluation.responses.exists():
+            raise EvaluationClosedError(_("People have already answered: the questions can no longer change."))
+        evaluation.open_question_km = open_question_km.strip()
+        evaluation.open_question_en = open_question_en.strip()
+        evaluation.full_clean()
+        evaluation.save()
+        evaluation.questions.all().delete()
+        rows = [EvaluationQuestion(evaluation=evaluation, position=n, **data) for n, data in enumerate(questions, 1)]
+        for row in rows:
+            row.full_clean(exclude=["evaluation"], validate_unique=False)
+            if row.kind == EvaluationQuestion.Kind.CHOICE and (
+                len(row.options("km")) < 2 or len(row.options("km")) != len(row.options("en"))
+            ):
+                raise EvaluationClosedError(
+                    _("Give a choice question at least two options, the same number in Khmer and English.")
+                )
+        EvaluationQuestion.objects.bulk_create(rows)
+    return evaluation
+
+
+def evaluation_token(*, registration: Registration, moment: str = EvaluationResponse.Moment.AFTER) -> str:
+    """Return the signed token of one person's evaluation link (before or after the forum)."""
+    return signing.dumps({"r": registration.pk, "c": registration.code, "m": moment}, salt=EVALUATION_TOKEN_SALT)
+
+
+def evaluation_url(*, registration: Registration, moment: str = EvaluationResponse.Moment.AFTER) -> str:
+    """Return the absolute URL of the person's evaluation link, in their language."""
+    token = evaluation_token(registration=registration, moment=moment)
+    return absolute_url("participants:evaluation_answer", language=registration.preferred_language, token=token)
+
+
+def evaluation_from_token(*, token: str) -> tuple[Registration, str]:
+    """Return the registration and moment a link names; Registration.DoesNotExist if forged, too old or unfit.
+
+    The after-forum link is for checked-in participants only; the before-forum link for any confirmed one.
+    """
+    try:
+        payload = signing.loads(token, salt=EVALUATION_TOKEN_SALT, max_age=EVALUATION_LINK_MAX_AGE)
+    except signing.BadSignature:
+        raise Registration.DoesNotExist from None
+    moment = payload.get("m")
+    registration = (
+        Registration.objects.select_related("forum__evaluation").filter(pk=payload.get("r"), code=payload.get("c"))
+    ).first()
+    if registration is None or moment not in EvaluationResponse.Moment.values or registration.anonymised_at:
+        raise Registration.DoesNotExist
+    if moment == EvaluationResponse.Moment.AFTER and not _attended(registration):
+        raise Registration.DoesNotExist
+    if moment == EvaluationResponse.Moment.BEFORE and registration.status != Status.CONFIRMED:
+        raise Registration.DoesNotExist
+    if not hasattr(registration.forum, "evaluation"):
+        raise Registration.DoesNotExist
+    return registration, moment
+
+
+def evaluation_is_open(*, forum: Forum, moment: str) -> bool:
+    """Return whether the evaluation takes answers now: before the forum starts, or after it ends."""
+    now = timezone.now()
+    if moment == EvaluationResponse.Moment.BEFORE:
+        return now < forum.starts_at
+    return now >= forum.ends_at
+
+
+def evaluation_answer(
+    *, registration: Registration, moment: str, answers: dict[int, int], open_answer: str = ""
+) -> EvaluationResponse:
+    """Record one person's answers (question id -> value); a second answer raises AlreadyAnsweredError.
+
+    Before the forum only the knowledge questions are asked, and only until it starts; after it, every
+    question, from the end of the forum on. The unique constraint, not a prior look, refuses a second answer.
+    """
+    evaluation = registration.forum.evaluation
+    if not evaluation_is_open(forum=registration.forum, moment=moment):
+        raise EvaluationClosedError(_("This evaluation is not open now."))
+    try:
+        with transaction.atomic():
+            response = EvaluationResponse.objects.create(
+                evaluation=evaluation,
+                registration=registration,
+                moment=moment,
+                open_answer=open_answer.strip() if moment == EvaluationResponse.Moment.AFTER else "",
+            )
+            EvaluationAnswer.objects.bulk_create(
+                [EvaluationAnswer(response=response, question_id=qid, value=value) for qid, value in answers.items()]
+            )
+    except IntegrityError:
+        raise AlreadyAnsweredError(_("You have already answered this evaluation. Thank you.")) from None
+    return response

@@ -59,4 +59,19 @@ urlpatterns = [
         name="check_in_manifest",
     ),
     path("manage/forums/<slug:slug>/check-in/sw.js", views.CheckInServiceWorkerView.as_view(), name="check_in_sw"),
+    # Certificates and evaluation
+    path("certificates/<str:code>/", views.certificate_verify, name="certificate_verify"),
+    path("registrations/<str:token>/certificate.pdf", views.certificate_download, name="certificate"),
+    path(
+        "manage/forums/<slug:slug>/participants/certificates.pdf",
+        views.CertificatesView.as_view(),
+        name="certificates",
+    ),
+    path("evaluations/<str:token>/", views.evaluation_answer, name="evaluation_answer"),
+    path("manage/forums/<slug:slug>/evaluation/", views.EvaluationDefineView.as_view(), name="evaluation_define"),
+    path(
+        "manage/forums/<slug:slug>/evaluation/results/",
+        views.EvaluationResultsView.as_view(),
+        name="evaluation_results",
+    ),
 ]

@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse, JsonResponse, QueryDict, Streamin
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -28,6 +28,8 @@ from participants.forms import (
     CheckInForm,
     ContactForm,
     EraseConfirmForm,
+    EvaluationAnswerForm,
+    EvaluationDefinitionForm,
     FilterForm,
     RegistrationEditForm,
     RegistrationEraseForm,
@@ -36,7 +38,7 @@ from participants.forms import (
     SeatTargetForm,
     WalkInForm,
 )
-from participants.models import Registration, SeatTarget
+from participants.models import Evaluation, Registration, SeatTarget
 from participants.retention import registration_erase
 
 MANAGE = "participants.manage_registrations"
@@ -697,3 +699,116 @@ class CheckInServiceWorkerView(ManageForumMixin, View):
             response = HttpResponse(script.read(), content_type="text/javascript; charset=utf-8")
         response["Cache-Control"] = "no-cache"
         return response
+
+
+# Certificates and evaluation ------------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+@ratelimit(
+    scope="certificate-verify",
+    limit=settings.PARTICIPANTS_CERTIFICATE_VERIFY_RATE[0],
+    period=settings.PARTICIPANTS_CERTIFICATE_VERIFY_RATE[1],
+    methods=("GET",),
+)
+def certificate_verify(request, code):
+    """Show whom a certificate was given to, for which forum and when; an unknown code says only "not found"."""
+    certificate = selectors.certificate_for_code(code=code)
+    status = 200 if certificate else 404
+    return render(request, "participants/certificate_verify.html", {"certificate": certificate}, status=status)
+
+
+def certificate_download(request, token):
+    """Give a checked-in participant their certificate through their self-service link, even after the forum."""
+    try:
+        registration = services.registration_from_token_for_certificate(token=token)
+    except (Registration.DoesNotExist, services.CertificateUnavailableError):
+        raise Http404 from None
+    certificate = services.certificate_issue(registration=registration)
+    language = registration.preferred_language
+    pdf = exports.certificates_pdf(forum=registration.forum, certificates=[certificate], language=language)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.pdf"'
+    return response
+
+
+class CertificatesView(_ExportView):
+    """Every checked-in participant's certificate in one PDF, each in the person's language."""
+
+    content_type = "application/pdf"
+    filename = "certificates.pdf"
+
+    def content(self):
+        certificates = services.certificates_issue_for_forum(forum=self.forum)
+        language = translation.get_language()
+        return exports.certificates_pdf(forum=self.forum, certificates=certificates, language=language)
+
+
+class EvaluationDefineView(ManageForumMixin, FormView):
+    """Write the forum's evaluation: up to ten closed questions and an open one, in Khmer and English."""
+
+    permission_required = MANAGE
+    active_tab = "evaluation"
+    template_name = "participants/evaluation_define.html"
+    form_class = EvaluationDefinitionForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "forum": self.forum}
+
+    def form_valid(self, form):
+        try:
+            form.save()
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The evaluation was saved."))
+        return redirect("participants:evaluation_results", slug=self.forum.slug)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class EvaluationResultsView(ManageForumMixin, TemplateView):
+    """The evaluation's figures, overall and by group, and the names of those who have not answered yet."""
+
+    permission_required = MANAGE
+    active_tab = "evaluation"
+    template_name = "participants/evaluation_results.html"
+
+    def get_context_data(self, **kwargs):
+        evaluation = getattr(self.forum, "evaluation", None) or Evaluation.objects.filter(forum=self.forum).first()
+        if evaluation is None:
+            return super().get_context_data(evaluation=None, **kwargs)
+        return super().get_context_data(
+            evaluation=evaluation,
+            results=selectors.evaluation_results(evaluation=evaluation),
+            not_answered=selectors.evaluation_not_answered(evaluation=evaluation),
+            open_answers=selectors.evaluation_open_answers(evaluation=evaluation),
+            **kwargs,
+        )
+
+
+@require_http_methods(["GET", "POST"])
+def evaluation_answer(request, token):
+    """Let a participant answer the evaluation once, through their personal link, in their language."""
+    try:
+        registration, moment = services.evaluation_from_token(token=token)
+    except Registration.DoesNotExist:
+        raise Http404 from None
+    language = registration.preferred_language
+    answered = registration.evaluation_responses.filter(moment=moment).exists()
+    form = EvaluationAnswerForm(
+        request.POST if request.method == "POST" else None, registration=registration, moment=moment, language=language
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            form.save()
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("Thank you. Your answers were recorded."))
+        return redirect("participants:evaluation_answer", token=token)
+    context = {"registration": registration, "form": form, "answered": answered, "moment": moment, "token": token}
+    context["is_open"] = services.evaluation_is_open(forum=registration.forum, moment=moment)
+    context["certificate_token"] = services.registration_token(registration=registration)
+    return render(request, "participants/evaluation_answer.html", context, status=400 if form.errors else 200)

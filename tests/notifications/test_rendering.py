@@ -27,6 +27,7 @@ CONTEXT = {
     "position": 4,
     "days_before": 1,
     "concern_url": "https://forums.example.org/en/concerns/new/?forum=regional-forum-svay-rieng",
+    "evaluation_url": LONG_URL,
     "tracking_code": "FB-7KQ3-MX9P",
     "track_url": "https://forums.example.org/en/concerns/track/?code=FB-7KQ3-MX9P",
     "resolution_url": "https://forums.example.org/en/concerns/resolved/abcdefabcdef/",

@@ -28,6 +28,8 @@ Action = AuditEvent.Action
         ("participants:export_xlsx", Action.EXPORT, "participants:export_xlsx"),
         ("participants:sign_in_sheet", Action.EXPORT, "participants:sign_in_sheet"),
         ("participants:badges", Action.EXPORT, "participants:badges"),
+        ("participants:certificates", Action.EXPORT, "participants:certificates"),
+        ("participants:evaluation_results", Action.VIEW_PARTICIPANTS, "participants:evaluation_results"),
     ],
 )
 def test_forum_pages_with_personal_data_are_audited(organizer_client, organizer, url_name, action, detail):

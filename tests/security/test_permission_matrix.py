@@ -7,6 +7,7 @@ permissions, not the enrolment redirect. Admin pages of every registered model c
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cached_property
 
 import pytest
@@ -14,6 +15,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 
 from accounts.roles import NSSF_STAFF, NSSF_SUPERVISORS, ORGANIZERS, PROGRAMME_OFFICERS
 from participants import services
@@ -174,6 +176,30 @@ ROWS: dict[str, Row] = {
     "participants:badge_reprint of another forum's registration": Row(
         _registration("participants:badge_reprint", "elsewhere"), (302, 302, 404, 403, 403, 403, 404), "post"
     ),
+    # participants: certificates and evaluation
+    "participants:certificate_verify": Row(
+        lambda w, role: reverse("participants:certificate_verify", kwargs={"code": w.certificate.code}), PUBLIC
+    ),
+    "participants:certificate_verify of an unknown code": Row(
+        _plain("participants:certificate_verify", code="ACDEFGHJKM"), (404,) * 7
+    ),
+    "participants:certificate": Row(
+        lambda w, role: reverse(
+            "participants:certificate", kwargs={"token": w.attended_token if role == "participant" else "forged"}
+        ),
+        LINK_PAGE,
+    ),
+    "participants:certificate of someone not checked in": Row(_token("participants:certificate"), (404,) * 7),
+    "participants:certificates": Row(_slug("participants:certificates"), ORGANIZER_PAGE),
+    "participants:evaluation_answer": Row(
+        lambda w, role: reverse(
+            "participants:evaluation_answer",
+            kwargs={"token": w.evaluation_token if role == "participant" else "forged"},
+        ),
+        LINK_PAGE,
+    ),
+    "participants:evaluation_define": Row(_slug("participants:evaluation_define"), ORGANIZER_PAGE),
+    "participants:evaluation_results": Row(_slug("participants:evaluation_results"), ORGANIZER_PAGE),
     # feedback: public
     "feedback:concern_create": Row(_plain("feedback:concern_create"), PUBLIC),
     "feedback:concern_submitted": Row(_plain("feedback:concern_submitted"), (302,) * 7),
@@ -288,6 +314,30 @@ class World:
     @cached_property
     def token(self):
         return services.registration_token(registration=self.mine)
+
+    @cached_property
+    def attended(self):
+        """A participant checked in at a forum that is over, which has an evaluation."""
+        forum = ForumFactory(starts_at=timezone.now() - timedelta(days=2))
+        services.evaluation_save(
+            forum=forum,
+            open_question_km="",
+            open_question_en="",
+            questions=[{"kind": "rating", "text_km": "ល្អទេ?", "text_en": "Was it useful?"}],
+        )
+        return RegistrationFactory(forum=forum, checked_in_at=forum.starts_at)
+
+    @cached_property
+    def attended_token(self):
+        return services.registration_token(registration=self.attended)
+
+    @cached_property
+    def evaluation_token(self):
+        return services.evaluation_token(registration=self.attended)
+
+    @cached_property
+    def certificate(self):
+        return services.certificate_issue(registration=self.attended)
 
     @cached_property
     def elsewhere(self):
