@@ -331,10 +331,8 @@ def material_update(
 
 @transaction.atomic
 def material_delete(*, material: Material) -> None:
-    """Delete `material` and, after the commit, its stored file."""
-    name = material.file.name or ""
+    """Delete `material`; its stored file goes after the commit (events.receivers)."""
     material.delete()
-    _delete_file_after_commit(name)
 
 
 @transaction.atomic

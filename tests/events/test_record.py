@@ -523,3 +523,15 @@ def test_record_tab_is_in_the_organizer_nav(organizer_client):
     response = organizer_client.get(reverse("events:manage_forum_edit", kwargs={"slug": forum.slug}))
 
     assert reverse("events:manage_forum_record", kwargs={"slug": forum.slug}) in response.content.decode()
+
+
+def test_deleting_a_forum_deletes_its_material_files_after_commit(
+    material_media, django_capture_on_commit_callbacks, pdf_bytes
+):
+    forum = ForumFactory()
+    stored = material_media / _add(forum, "Slides", pdf_bytes).file.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        forum.delete()
+
+    assert not stored.exists()
