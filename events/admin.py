@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from events.models import AgendaItem, District, Forum, ForumSeries, Province, Speaker
+from events.models import AgendaItem, District, Forum, ForumRecord, ForumSeries, Material, Province, Speaker
 
 
 @admin.register(Province)
@@ -47,3 +47,39 @@ class ForumAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["covered_provinces"]
     inlines = [AgendaItemInline]
+
+
+@admin.register(ForumRecord)
+class ForumRecordAdmin(admin.ModelAdmin):
+    list_display = ["forum", "stream_url", "recording_url", "updated_at"]
+    search_fields = ["forum__title"]
+    list_select_related = ["forum"]
+    autocomplete_fields = ["forum"]
+
+
+@admin.register(Material)
+class MaterialAdmin(admin.ModelAdmin):
+    """Materials are added on the forum's record page, where each file's type is checked by its content; here
+    they can be corrected or removed, never given another file."""
+
+    list_display = ["title", "forum", "kind", "visibility", "agenda_item", "created_at"]
+    list_filter = ["kind", "visibility"]
+    search_fields = ["title", "forum__title"]
+    list_select_related = ["forum", "agenda_item"]
+    raw_id_fields = ["agenda_item"]
+    readonly_fields = ["forum", "kind", "file", "content_type", "size", "url", "created_at"]
+    fields = [
+        "forum",
+        "agenda_item",
+        "kind",
+        "title",
+        "visibility",
+        "file",
+        "url",
+        "consent_note",
+        "content_type",
+        "size",
+    ]
+
+    def has_add_permission(self, request):
+        return False

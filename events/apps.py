@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class EventsConfig(AppConfig):
     name = "events"
     verbose_name = _("Forums")
+
+    def ready(self):
+        from events import receivers  # noqa: F401 - importing connects them

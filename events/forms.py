@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from events import services
-from events.models import AgendaItem, Forum, ForumSeries, Province
+from events.models import AgendaItem, Forum, ForumRecord, ForumSeries, Material, Province
 from events.services import RESERVED_SLUGS
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -222,3 +222,97 @@ class ManageForumFilterForm(forms.Form):
         label=_("Series"), queryset=ForumSeries.objects.all(), required=False, empty_label=_("All series")
     )
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
+
+
+class MaterialForm(forms.Form):
+    """Add a material to a forum, or change one; the service checks the file and decides."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=Material.Kind.choices, initial=Material.Kind.FILE)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    agenda_item = forms.ModelChoiceField(
+        label=_("Agenda item"),
+        queryset=AgendaItem.objects.none(),
+        required=False,
+        empty_label=_("The whole forum"),
+    )
+    file = forms.FileField(
+        label=_("File"),
+        required=False,
+        help_text=_("PDF, slides (PowerPoint or OpenDocument) or an image; a photo must be an image."),
+    )
+    url = forms.URLField(label=_("Link"), required=False, max_length=500, assume_scheme="https")
+    visibility = forms.ChoiceField(
+        label=_("Visible to"),
+        choices=Material.Visibility.choices,
+        initial=Material.Visibility.PUBLIC,
+        widget=forms.RadioSelect,
+    )
+    consent_note = forms.CharField(
+        label=_("Consent note"),
+        max_length=300,
+        required=False,
+        help_text=_("For photos: who agreed to be shown, and how (for example, “verbal consent of all shown”)."),
+    )
+
+    def __init__(self, *args, forum: Forum, material: Material | None = None, **kwargs):
+        self.forum, self.material = forum, material
+        if material is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "kind": material.kind,
+                    "title": material.title,
+                    "agenda_item": material.agenda_item_id,
+                    "url": material.url,
+                    "visibility": material.visibility,
+                    "consent_note": material.consent_note,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.fields["agenda_item"].queryset = AgendaItem.objects.filter(forum=forum).order_by("starts_at", "pk")
+        if material is not None and material.file:
+            self.fields["file"].help_text = _("Leave empty to keep the current file.")
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def save(self) -> Material:
+        """Add the material, or change it, through the service (which raises ValidationError by field)."""
+        data = self.cleaned_data
+        fields = {
+            "kind": data["kind"],
+            "title": data["title"],
+            "visibility": data["visibility"],
+            "agenda_item": data["agenda_item"],
+            "file": data["file"] or None,
+            "url": data["url"],
+            "consent_note": data["consent_note"],
+        }
+        if self.material is None:
+            return services.material_add(forum=self.forum, **fields)
+        return services.material_update(material=self.material, **fields)
+
+
+class ForumRecordForm(forms.ModelForm):
+    """The forum's minutes, Khmer and English side by side, and its livestream and recording links."""
+
+    class Meta:
+        model = ForumRecord
+        fields = ["minutes_km", "minutes_en", "stream_url", "recording_url"]
+        widgets = {
+            "minutes_km": forms.Textarea(attrs={"rows": 10, "lang": "km"}),
+            "minutes_en": forms.Textarea(attrs={"rows": 10, "lang": "en"}),
+        }
+
+    def __init__(self, *args, forum: Forum, **kwargs):
+        self.forum = forum
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(Column("minutes_km", css_class="col-md-6"), Column("minutes_en", css_class="col-md-6")),
+            Row(Column("stream_url", css_class="col-md-6"), Column("recording_url", css_class="col-md-6")),
+        )
+
+    def save(self) -> ForumRecord:
+        """Save the record through the service."""
+        return services.forum_record_save(forum=self.forum, **self.cleaned_data)

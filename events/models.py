@@ -1,3 +1,10 @@
+import os
+import secrets
+from typing import NamedTuple
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -208,3 +215,172 @@ class AgendaItem(models.Model):
 
     def __str__(self):
         return f"{self.starts_at:%H:%M} {self.title}"
+
+
+class MaterialStorage(FileSystemStorage):
+    """Forum materials under settings.PRIVATE_MEDIA_ROOT (read at each use), with no URL of their own.
+
+    Public and organizers-only files alike are served by views that check who asks, so an organizers-only file
+    never has a public address, and a file made private later loses the one it never had.
+    """
+
+    @property
+    def base_location(self):
+        return settings.PRIVATE_MEDIA_ROOT
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self):
+        return None
+
+
+def material_storage() -> FileSystemStorage:
+    return MaterialStorage()
+
+
+def material_path(instance, filename: str) -> str:
+    """Return a random path under forums/; the uploaded name is dropped (the title names the download)."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"forums/{timezone.now():%Y/%m}/{secrets.token_hex(16)}.{extension[:5]}"
+
+
+class Minutes(NamedTuple):
+    text: str
+    lang: str  # the language the text is in, for the page's `lang` attribute
+    is_fallback: bool  # in the other language, the reader's having none
+
+
+class ForumRecord(models.Model):
+    """What remains of a forum once held: its minutes in both languages and its livestream or recording."""
+
+    class StreamState(models.TextChoices):
+        UPCOMING = "upcoming", pgettext_lazy("livestream", "Livestream: upcoming")
+        LIVE = "live", pgettext_lazy("livestream", "Live now")
+        RECORDING = "recording", pgettext_lazy("livestream", "Watch the recording")
+
+    forum = models.OneToOneField(Forum, on_delete=models.CASCADE, related_name="record", verbose_name=_("forum"))
+    minutes_km = models.TextField(_("minutes or summary in Khmer"), blank=True)
+    minutes_en = models.TextField(_("minutes or summary in English"), blank=True)
+    stream_url = models.URLField(
+        _("livestream link"), blank=True, help_text=_("Where people watch the forum while it is held.")
+    )
+    recording_url = models.URLField(
+        _("recording link"),
+        blank=True,
+        help_text=_("Where people watch it afterwards; leave empty if the livestream link keeps the recording."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("forum record")
+        verbose_name_plural = _("forum records")
+
+    def __str__(self):
+        return str(self.forum)
+
+    def minutes(self, language: str | None = None) -> Minutes:
+        """Return the minutes in `language` (the active one by default), or else in the other language."""
+        wanted = "km" if (language or get_language() or "en")[:2] == "km" else "en"
+        other = "en" if wanted == "km" else "km"
+        texts = {"km": self.minutes_km.strip(), "en": self.minutes_en.strip()}
+        if texts[wanted] or not texts[other]:
+            return Minutes(text=texts[wanted], lang=wanted, is_fallback=False)
+        return Minutes(text=texts[other], lang=other, is_fallback=True)
+
+    @property
+    def stream_state(self) -> str:
+        """Return whether the forum's stream is upcoming, live now, or over (a recording), by the forum's times."""
+        now = timezone.now()
+        if now < self.forum.starts_at:
+            return self.StreamState.UPCOMING
+        if now < self.forum.ends_at:
+            return self.StreamState.LIVE
+        return self.StreamState.RECORDING
+
+    @property
+    def stream_link(self) -> str:
+        """Return the link the button opens now: the recording once the forum is over, if there is one."""
+        if self.stream_state == self.StreamState.RECORDING and self.recording_url:
+            return self.recording_url
+        return self.stream_url
+
+    @property
+    def stream_label(self) -> str:
+        return self.StreamState(self.stream_state).label
+
+
+class Material(models.Model):
+    """A file, photo or link from a forum, attached to the forum or to one of its agenda items."""
+
+    class Kind(models.TextChoices):
+        FILE = "file", _("Document or slides")
+        PHOTO = "photo", _("Photo")
+        LINK = "link", _("Link")
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Public")
+        ORGANIZERS = "organizers", _("Organizers only")
+
+    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="materials", verbose_name=_("forum"))
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="materials",
+        verbose_name=_("agenda item"),
+        help_text=_("Leave empty for material of the whole forum."),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.FILE)
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), storage=material_storage, upload_to=material_path, blank=True, max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
+    url = models.URLField(_("link"), blank=True, max_length=500)
+    visibility = models.CharField(_("visible to"), max_length=12, choices=Visibility, default=Visibility.PUBLIC)
+    consent_note = models.CharField(
+        _("consent note"),
+        max_length=300,
+        blank=True,
+        help_text=_("For photos: who agreed to be shown, and how (for example, “verbal consent of all shown”)."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("material")
+        verbose_name_plural = _("materials")
+        ordering = ["forum", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="link") & ~Q(url="") & Q(file=""))
+                | (Q(kind__in=["file", "photo"]) & ~Q(file="") & Q(url="")),
+                name="material_link_or_file",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="photo") | ~Q(consent_note=""), name="material_photo_has_consent_note"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        """Return where the material opens: its link, or the view that serves its file."""
+        if self.kind == self.Kind.LINK:
+            return self.url
+        return reverse("events:material_download", kwargs={"slug": self.forum.slug, "pk": self.pk})
+
+    def clean(self):
+        if self.agenda_item_id is not None and self.agenda_item.forum_id != self.forum_id:
+            raise ValidationError({"agenda_item": _("Choose an agenda item of this forum.")})
+
+    @property
+    def is_public(self):
+        return self.visibility == self.Visibility.PUBLIC
+
+    @property
+    def extension(self) -> str:
+        return self.file.name.rsplit(".", 1)[-1] if "." in self.file.name else "bin"

@@ -1,10 +1,13 @@
 """Reads for forums, with their relations loaded so that pages run a fixed number of queries."""
 
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from dataclasses import dataclass
+from itertools import chain
+
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from events.models import AgendaItem, Forum, ForumSeries
+from events.models import AgendaItem, Forum, ForumRecord, ForumSeries, Material
 
 # The status of a registration that holds a seat. Events sits below participants and cannot import its model;
 # the reverse relation `registrations` and this value are all it needs (a participants test checks they agree).
@@ -51,9 +54,19 @@ def forums_past(*, series: ForumSeries | None = None) -> QuerySet[Forum]:
 
 
 def forum_public_detail(*, slug: str) -> Forum:
-    """Return a public forum with its agenda and speakers; raises Forum.DoesNotExist for drafts."""
+    """Return a public forum with its agenda, speakers and record; raises Forum.DoesNotExist for drafts.
+
+    `has_public_materials` says whether `forum_record_public` has anything to fetch.
+    """
     agenda = AgendaItem.objects.prefetch_related("speakers").order_by("starts_at", "pk")
-    return forums_public().prefetch_related(Prefetch("agenda_items", queryset=agenda)).get(slug=slug)
+    public_materials = Material.objects.filter(forum=OuterRef("pk"), visibility=Material.Visibility.PUBLIC)
+    return (
+        forums_public()
+        .select_related("record")
+        .annotate(has_public_materials=Exists(public_materials))
+        .prefetch_related(Prefetch("agenda_items", queryset=agenda))
+        .get(slug=slug)
+    )
 
 
 def forums_for_organizers(*, status: str = "", series=None, q: str = "") -> QuerySet[Forum]:
@@ -68,3 +81,53 @@ def forums_for_organizers(*, status: str = "", series=None, q: str = "") -> Quer
             Q(title__icontains=q) | Q(venue_name__icontains=q) | Q(host_province__name_en__icontains=q)
         )
     return forums
+
+
+def materials_in_agenda_order(*, forum: Forum, public_only: bool = True) -> QuerySet[Material]:
+    """Return the forum's materials in agenda order (by start time), then those of the whole forum.
+
+    Within an agenda item, or the forum, materials keep the order they were added in.
+    """
+    materials = Material.objects.filter(forum=forum).select_related("agenda_item")
+    if public_only:
+        materials = materials.filter(visibility=Material.Visibility.PUBLIC)
+    return materials.order_by(
+        F("agenda_item__starts_at").asc(nulls_last=True), F("agenda_item_id").asc(nulls_last=True), "pk"
+    )
+
+
+@dataclass(frozen=True)
+class PublicRecord:
+    """The public part of a forum's record, arranged for its page."""
+
+    record: ForumRecord | None
+    forum_level: list[Material]
+    photos: list[Material]
+    has_files: bool
+
+
+def forum_record_public(*, forum: Forum) -> PublicRecord:
+    """Return the forum's record, its own public materials and its photos; give each agenda item its public
+    materials as `public_materials`.
+
+    The forum comes from `forum_public_detail`: its record is joined, its agenda prefetched, and it knows whether
+    it has any public materials (`has_public_materials`). One query fetches them; without any, none is run.
+    """
+    record = getattr(forum, "record", None)
+    if not getattr(forum, "has_public_materials", True):
+        return PublicRecord(record=record, forum_level=[], photos=[], has_files=False)
+    by_item: dict[int, list[Material]] = {}
+    forum_level, photos = [], []
+    for material in materials_in_agenda_order(forum=forum):
+        if material.kind == Material.Kind.PHOTO:
+            photos.append(material)
+        elif material.agenda_item_id is None:
+            forum_level.append(material)
+        else:
+            by_item.setdefault(material.agenda_item_id, []).append(material)
+    for item in forum.agenda_items.all():
+        item.public_materials = by_item.get(item.pk, [])
+    has_files = bool(photos) or any(
+        material.kind == Material.Kind.FILE for material in [*forum_level, *chain.from_iterable(by_item.values())]
+    )
+    return PublicRecord(record=record, forum_level=forum_level, photos=photos, has_files=has_files)

@@ -1,14 +1,16 @@
-"""Writes for forums: saving with the agenda, the publishing lifecycle, duplication."""
+"""Writes for forums: saving with the agenda, the publishing lifecycle, duplication, and the forum's record."""
 
 from collections.abc import Iterable
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from events.models import AgendaItem, Forum, ForumSeries, Province, Speaker
+from events.materials import material_file_check
+from events.models import AgendaItem, Forum, ForumRecord, ForumSeries, Material, Province, Speaker, material_storage
 from events.signals import forum_cancelled, forum_changed
 
 Status = Forum.Status
@@ -217,3 +219,130 @@ def forum_duplicate(*, forum: Forum) -> Forum:
         )
         new_item.speakers.set(speakers)
     return copy
+
+
+def _material_fill(
+    *,
+    material: Material,
+    kind: str,
+    title: str,
+    visibility: str,
+    agenda_item: AgendaItem | None,
+    file: UploadedFile | None,
+    url: str,
+    consent_note: str,
+) -> str:
+    """Set the fields of `material` and check them; return the name of a file it no longer uses ("" if none)."""
+    if agenda_item is not None and agenda_item.forum_id != material.forum_id:
+        raise ValidationError({"agenda_item": _("Choose an agenda item of this forum.")})
+    material.kind, material.title, material.visibility = kind, title, visibility
+    material.agenda_item, material.consent_note = agenda_item, consent_note
+    replaced = ""
+    if kind == Material.Kind.LINK:
+        replaced, material.file = material.file.name or "", ""
+        material.url, material.content_type, material.size = url, "", 0
+    else:
+        material.url = ""
+        if file is not None:
+            try:
+                material.content_type, extension = material_file_check(file, photo=kind == Material.Kind.PHOTO)
+            except ValidationError as error:
+                raise ValidationError({"file": error.error_list}) from None
+            replaced = material.file.name or ""
+            file.name = f"material.{extension}"
+            material.file, material.size = file, file.size
+        elif not material.file:
+            raise ValidationError({"file": _("Attach a file.")})
+        elif kind == Material.Kind.PHOTO and not material.content_type.startswith("image/"):
+            raise ValidationError({"file": _("Attach a photo (JPEG, PNG or WebP).")})
+    if kind == Material.Kind.LINK and not url:
+        raise ValidationError({"url": _("Give the link.")})
+    if kind == Material.Kind.PHOTO and not consent_note.strip():
+        raise ValidationError({"consent_note": _("Say who agreed to be shown in the photo.")})
+    material.full_clean(exclude=["file"])
+    return replaced
+
+
+def _delete_file_after_commit(name: str) -> None:
+    if name:
+        storage = material_storage()
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def material_add(
+    *,
+    forum: Forum,
+    kind: str,
+    title: str,
+    visibility: str = Material.Visibility.PUBLIC,
+    agenda_item: AgendaItem | None = None,
+    file: UploadedFile | None = None,
+    url: str = "",
+    consent_note: str = "",
+) -> Material:
+    """Attach a file, photo or link to `forum` (or to one of its agenda items) and save it.
+
+    The file's type is checked by its content and its size against EVENTS_MATERIAL_MAX_BYTES; the file is
+    stored under a random name in the private storage. Raise ValidationError (by field) if anything is wrong.
+    """
+    material = Material(forum=forum)
+    _material_fill(
+        material=material,
+        kind=kind,
+        title=title,
+        visibility=visibility,
+        agenda_item=agenda_item,
+        file=file,
+        url=url,
+        consent_note=consent_note,
+    )
+    material.save()
+    return material
+
+
+@transaction.atomic
+def material_update(
+    *,
+    material: Material,
+    kind: str,
+    title: str,
+    visibility: str,
+    agenda_item: AgendaItem | None = None,
+    file: UploadedFile | None = None,
+    url: str = "",
+    consent_note: str = "",
+) -> Material:
+    """Change `material`; a new file replaces the old one, whose stored copy is deleted after the commit."""
+    replaced = _material_fill(
+        material=material,
+        kind=kind,
+        title=title,
+        visibility=visibility,
+        agenda_item=agenda_item,
+        file=file,
+        url=url,
+        consent_note=consent_note,
+    )
+    material.save()
+    _delete_file_after_commit(replaced)
+    return material
+
+
+@transaction.atomic
+def material_delete(*, material: Material) -> None:
+    """Delete `material`; its stored file goes after the commit (events.receivers)."""
+    material.delete()
+
+
+@transaction.atomic
+def forum_record_save(
+    *, forum: Forum, minutes_km: str = "", minutes_en: str = "", stream_url: str = "", recording_url: str = ""
+) -> ForumRecord:
+    """Create or change the forum's record: its minutes in Khmer and English and its stream links."""
+    record, _created = ForumRecord.objects.get_or_create(forum=forum)
+    record.minutes_km, record.minutes_en = minutes_km, minutes_en
+    record.stream_url, record.recording_url = stream_url, recording_url
+    record.full_clean()
+    record.save()
+    return record

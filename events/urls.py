@@ -19,4 +19,14 @@ urlpatterns = [
     path("manage/forums/<slug:slug>/duplicate/", views.ForumDuplicateView.as_view(), name="manage_forum_duplicate"),
     path("manage/series/new/", views.SeriesEditView.as_view(), name="manage_series_create"),
     path("manage/series/<slug:slug>/", views.SeriesEditView.as_view(), name="manage_series_edit"),
+    path("forums/<slug:slug>/materials/<int:pk>/", views.material_download, name="material_download"),
+    path("forums/<slug:slug>/materials.zip", views.materials_zip, name="materials_zip"),
+    path("manage/forums/<slug:slug>/record/", views.ForumRecordView.as_view(), name="manage_forum_record"),
+    path("manage/forums/<slug:slug>/record/new/", views.MaterialEditView.as_view(), name="manage_material_add"),
+    path("manage/forums/<slug:slug>/record/<int:pk>/", views.MaterialEditView.as_view(), name="manage_material_edit"),
+    path(
+        "manage/forums/<slug:slug>/record/<int:pk>/delete/",
+        views.MaterialDeleteView.as_view(),
+        name="manage_material_delete",
+    ),
 ]

@@ -3,16 +3,26 @@ import copy
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from events import selectors, services
-from events.forms import AgendaItemFormSet, ForumForm, ForumSeriesForm, ManageForumFilterForm
+from events.archives import material_download_name, material_file_chunks, materials_zip_chunks
+from events.forms import (
+    AgendaItemFormSet,
+    ForumForm,
+    ForumRecordForm,
+    ForumSeriesForm,
+    ManageForumFilterForm,
+    MaterialForm,
+)
 from events.mixins import ManageForumMixin
-from events.models import Forum, ForumSeries
+from events.models import Forum, ForumSeries, Material
 
 MANAGE_PERMISSION = "events.manage_forums"
 # The home page shows the next forums only; the forum list pages through all of them.
@@ -55,7 +65,8 @@ def forum_detail(request, slug):
         forum = selectors.forum_public_detail(slug=slug)
     except Forum.DoesNotExist:
         raise Http404 from None
-    return render(request, "events/forum_detail.html", {"forum": forum})
+    record = selectors.forum_record_public(forum=forum)
+    return render(request, "events/forum_detail.html", {"forum": forum, "materials": record})
 
 
 class ManageForumListView(PermissionRequiredMixin, ListView):
@@ -177,3 +188,116 @@ class ForumDuplicateView(ManageForumMixin, View):
         copy = services.forum_duplicate(forum=self.forum)
         messages.success(request, _("A draft copy was created. Change its title, dates and venue, then publish it."))
         return redirect("events:manage_forum_edit", slug=copy.slug)
+
+
+def _may_manage(user) -> bool:
+    return user.has_perm(MANAGE_PERMISSION)
+
+
+def material_download(request, slug, pk):
+    """Serve a material's file: public ones of a public forum to anyone, the rest to organizers only.
+
+    Whatever the public may not see answers 404, so the existence of an organizers-only file does not leak.
+    """
+    material = get_object_or_404(Material.objects.select_related("forum").exclude(file=""), forum__slug=slug, pk=pk)
+    if not (material.is_public and material.forum.is_public) and not _may_manage(request.user):
+        raise Http404
+    response = StreamingHttpResponse(
+        material_file_chunks(material=material), content_type=material.content_type or "application/octet-stream"
+    )
+    response["Content-Length"] = str(material.size)
+    response["Content-Disposition"] = content_disposition_header(
+        not material.content_type.startswith("image/"), material_download_name(material)
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    if not material.is_public:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def materials_zip(request, slug):
+    """Send all public materials of a public forum as one ZIP in agenda order, built in a temporary file."""
+    try:
+        forum = selectors.forums_public().get(slug=slug)
+    except Forum.DoesNotExist:
+        raise Http404 from None
+    materials = list(selectors.materials_in_agenda_order(forum=forum))
+    response = StreamingHttpResponse(materials_zip_chunks(materials=materials), content_type="application/zip")
+    response["Content-Disposition"] = content_disposition_header(True, f"{forum.slug}.zip")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+class ForumRecordView(ManageForumMixin, TemplateView):
+    """The forum's record for organizers: its materials, its minutes in both languages and its stream links."""
+
+    permission_required = MANAGE_PERMISSION
+    template_name = "events/manage/forum_record.html"
+    active_tab = "record"
+    forum_queryset = ManageForumMixin.forum_queryset.select_related("record")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            materials=selectors.materials_in_agenda_order(forum=self.forum, public_only=False), **kwargs
+        )
+
+    def get(self, request, *args, **kwargs):
+        record = getattr(self.forum, "record", None)
+        return self.render_to_response(self.get_context_data(form=ForumRecordForm(instance=record, forum=self.forum)))
+
+    def post(self, request, *args, **kwargs):
+        record = getattr(self.forum, "record", None)
+        form = ForumRecordForm(request.POST, instance=record, forum=self.forum)
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("The minutes and links were saved."))
+            return redirect("events:manage_forum_record", slug=self.forum.slug)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class MaterialEditView(ManageForumMixin, TemplateView):
+    """Add a material to the forum (no `pk`) or change one."""
+
+    permission_required = MANAGE_PERMISSION
+    template_name = "events/manage/material_form.html"
+    active_tab = "record"
+
+    def get_material(self) -> Material | None:
+        pk = self.kwargs.get("pk")
+        return self.forum_object_or_404(Material, pk=pk) if pk else None
+
+    def get(self, request, *args, **kwargs):
+        material = self.get_material()
+        form = MaterialForm(forum=self.forum, material=material)
+        return self.render_to_response(self.get_context_data(form=form, material=material))
+
+    def post(self, request, *args, **kwargs):
+        material = self.get_material()
+        form = MaterialForm(request.POST, request.FILES, forum=self.forum, material=material)
+        if form.is_valid():
+            try:
+                material = form.save()
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("“%(title)s” was saved.") % {"title": material.title})
+                return redirect("events:manage_forum_record", slug=self.forum.slug)
+        return self.render_to_response(self.get_context_data(form=form, material=material), status=400)
+
+
+class MaterialDeleteView(ManageForumMixin, TemplateView):
+    """Ask before deleting a material (GET), then delete it and its file (POST)."""
+
+    permission_required = MANAGE_PERMISSION
+    template_name = "events/manage/material_delete_confirm.html"
+    active_tab = "record"
+
+    def get(self, request, *args, **kwargs):
+        material = self.forum_object_or_404(Material, pk=kwargs["pk"])
+        return self.render_to_response(self.get_context_data(material=material))
+
+    def post(self, request, *args, **kwargs):
+        material = self.forum_object_or_404(Material, pk=kwargs["pk"])
+        services.material_delete(material=material)
+        messages.success(request, _("“%(title)s” was deleted.") % {"title": material.title})
+        return redirect("events:manage_forum_record", slug=self.forum.slug)

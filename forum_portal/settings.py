@@ -199,6 +199,8 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Forum materials (slides, documents, photos): the largest file an organizer may attach.
+EVENTS_MATERIAL_MAX_BYTES = env.int("EVENTS_MATERIAL_MAX_BYTES", default=25 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 
 # Email: the console by default so a new user sees every message; EMAIL_URL (smtp://...) in production.

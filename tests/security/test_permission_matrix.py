@@ -14,10 +14,12 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
 from accounts.roles import NSSF_STAFF, NSSF_SUPERVISORS, ORGANIZERS, PROGRAMME_OFFICERS
+from events import services as events_services
 from participants import services
 from tests.accounts.factories import UserFactory
 from tests.events.factories import ForumFactory
@@ -61,6 +63,10 @@ def _concern(name, **extra):
 
 
 def _registration(name, which="mine"):
+    return lambda w, role: reverse(name, kwargs={"slug": w.forum.slug, "pk": getattr(w, which).pk})
+
+
+def _material(name, which="material"):
     return lambda w, role: reverse(name, kwargs={"slug": w.forum.slug, "pk": getattr(w, which).pk})
 
 
@@ -125,6 +131,16 @@ ROWS: dict[str, Row] = {
     "events:manage_series_edit": Row(
         lambda w, role: reverse("events:manage_series_edit", kwargs={"slug": w.forum.series.slug}), ORGANIZER_PAGE
     ),
+    # events: the forum's record; an organizers-only file answers 404 to whoever may not see it
+    "events:material_download": Row(_material("events:material_download"), PUBLIC),
+    "events:material_download organizers only": Row(
+        _material("events:material_download", "private_material"), (404, 404, 200, 404, 404, 404, 200)
+    ),
+    "events:materials_zip": Row(_slug("events:materials_zip"), PUBLIC),
+    "events:manage_forum_record": Row(_slug("events:manage_forum_record"), ORGANIZER_PAGE),
+    "events:manage_material_add": Row(_slug("events:manage_material_add"), ORGANIZER_PAGE),
+    "events:manage_material_edit": Row(_material("events:manage_material_edit"), ORGANIZER_PAGE),
+    "events:manage_material_delete": Row(_material("events:manage_material_delete"), ORGANIZER_PAGE),
     # participants: public and through the self-service link
     "participants:register": Row(_slug("participants:register"), PUBLIC),
     "participants:confirmation_resend": Row(_slug("participants:confirmation_resend"), PUBLIC, "post"),
@@ -261,7 +277,7 @@ ROWS: dict[str, Row] = {
 
 # Admin pages of every registered model: only administrators get in. Nobody deletes these, nor adds them.
 READ_ONLY_ADMIN = {"feedback.concern", "feedback.auditentry", "audit.auditevent"}
-NO_ADD_ADMIN = READ_ONLY_ADMIN | {"notifications.message", "notifications.telegramchat"}
+NO_ADD_ADMIN = READ_ONLY_ADMIN | {"notifications.message", "notifications.telegramchat", "events.material"}
 
 
 def _admin_rows():
@@ -354,6 +370,18 @@ class World:
         concern.attachment_type = "image/png"
         concern.save()
         return concern
+
+    @cached_property
+    def material(self):
+        upload = SimpleUploadedFile("slides.png", self.png_bytes)
+        return events_services.material_add(forum=self.forum, kind="file", title="Slides", file=upload)
+
+    @cached_property
+    def private_material(self):
+        upload = SimpleUploadedFile("notes.png", self.png_bytes)
+        return events_services.material_add(
+            forum=self.forum, kind="file", title="Notes", file=upload, visibility="organizers"
+        )
 
     @cached_property
     def sensitive(self):
