@@ -31,6 +31,7 @@ from notifications.signals import sms_received, telegram_chat_unlinked, telegram
 from notifications.telegram import telegram_chat_save, telegram_deep_link, telegram_start_subject
 from notifications.telegram import telegram_start_token as signed_start_token
 from participants.models import DEFAULT_REMINDER_OFFSETS_DAYS, Evaluation, Registration, ReminderSettings
+from participants.selectors import evaluation_not_answered
 from participants.services import evaluation_url, registration_message_context, reminder_key_prefix
 
 logger = logging.getLogger(__name__)
@@ -44,6 +45,9 @@ FORUM_CANCELLED = "forum_cancelled"
 ANNOUNCEMENT = "announcement"
 TELEGRAM_LINKED = "telegram_linked"
 REGISTRATION_STATUS = "registration_status"
+EVALUATION_REMINDER = "evaluation_reminder"
+# A reminder to answer the evaluation is worth sending for this long; the link itself lasts longer.
+EVALUATION_REMINDER_VALID = timedelta(days=7)
 # A thank-you goes out this long after the forum ends, and not at all once this window has passed.
 THANK_YOU_AFTER = timedelta(hours=2)
 THANK_YOU_WINDOW = timedelta(days=7)
@@ -62,6 +66,7 @@ def purposes_declare() -> None:
     purpose_declare(ANNOUNCEMENT, _("Announcement"), written=True)
     purpose_declare(TELEGRAM_LINKED, _("Telegram linked"))
     purpose_declare(REGISTRATION_STATUS, _("Reply: registration status"))
+    purpose_declare(EVALUATION_REMINDER, _("Evaluation reminder"))
     purpose_declare("organizer_forum_full", _("Forum full (organizers)"), audience="staff")
     purpose_declare("organizer_waitlist_growing", _("Waiting list growing (organizers)"), audience="staff")
 
@@ -243,6 +248,29 @@ def thank_you_queue(*, now: datetime | None = None) -> int:
         ]
         created += messages_queue_bulk(messages=messages)
     return created
+
+
+def evaluation_reminders_send(*, evaluation) -> int:
+    """Remind, by their channel and in their language, the people who came and have not answered the
+    evaluation yet; return how many were queued.
+
+    Once a day at most per person (`evaluation_reminder:<registration>:<day>`): an organizer who presses twice
+    sends once. Those who answered, cancelled or had their details erased get nothing.
+    """
+    day = timezone.localdate().isoformat()
+    pending = set(evaluation_not_answered(evaluation=evaluation).values_list("pk", flat=True))
+    messages = [
+        _registration_message(
+            registration=registration,
+            purpose=EVALUATION_REMINDER,
+            key=f"{EVALUATION_REMINDER}:{registration.pk}:{day}",
+            expires_at=timezone.now() + EVALUATION_REMINDER_VALID,
+            extra={"evaluation_url": evaluation_url(registration=registration)},
+        )
+        for registration in _confirmed_registrations(evaluation.forum)
+        if registration.pk in pending
+    ]
+    return messages_queue_bulk(messages=messages)
 
 
 def forum_changed_notify(*, forum: Forum, old: dict) -> int:

@@ -74,4 +74,7 @@ urlpatterns = [
         views.EvaluationResultsView.as_view(),
         name="evaluation_results",
     ),
+    path(
+        "manage/forums/<slug:slug>/evaluation/remind/", views.EvaluationRemindView.as_view(), name="evaluation_remind"
+    ),
 ]

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -23,6 +23,7 @@ from events.selectors import forums_public
 from forum_portal.links import safe_next_url
 from forum_portal.ratelimit import ratelimit
 from participants import exports, selectors, services
+from participants import messages as participant_messages
 from participants.forms import (
     AnnouncementForm,
     CheckInForm,
@@ -786,6 +787,23 @@ class EvaluationResultsView(ManageForumMixin, TemplateView):
             open_answers=selectors.evaluation_open_answers(evaluation=evaluation),
             **kwargs,
         )
+
+
+class EvaluationRemindView(ManageForumMixin, View):
+    """Remind the people who came and have not answered the evaluation (POST only, once a day per person)."""
+
+    permission_required = MANAGE
+    http_method_names = ["post"]
+
+    def post(self, request, slug):
+        evaluation = get_object_or_404(Evaluation, forum=self.forum)
+        count = participant_messages.evaluation_reminders_send(evaluation=evaluation)
+        messages.success(
+            request,
+            ngettext("A reminder was queued to %(count)d person.", "A reminder was queued to %(count)d people.", count)
+            % {"count": count},
+        )
+        return redirect("participants:evaluation_results", slug=self.forum.slug)
 
 
 @require_http_methods(["GET", "POST"])

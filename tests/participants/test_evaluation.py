@@ -385,3 +385,28 @@ def test_the_thank_you_link_opens_the_persons_evaluation(client, django_capture_
 
     assert response.status_code == 200
     assert response.context["registration"] == came
+
+
+def test_a_reminder_goes_once_a_day_to_each_person_who_came_and_has_not_answered(
+    organizer_client, organizer, answered_forum, django_capture_on_commit_callbacks
+):
+    forum, silent = answered_forum
+    url = reverse("participants:evaluation_remind", kwargs={"slug": forum.slug})
+
+    with time_machine.travel(forum.ends_at + timedelta(days=2), tick=False):
+        organizer_client.force_login(organizer)  # days later: the idle session has ended
+        assert organizer_client.get(url).status_code == 405
+        with django_capture_on_commit_callbacks(execute=True):
+            first = organizer_client.post(url, follow=True)
+            organizer_client.post(url)
+    next_day = time_machine.travel(forum.ends_at + timedelta(days=3), tick=False)
+    with next_day, django_capture_on_commit_callbacks(execute=True):
+        organizer_client.force_login(organizer)
+        organizer_client.post(url)
+
+    assert "A reminder was queued to 1 person." in first.content.decode()
+    reminders = Message.objects.filter(purpose="evaluation_reminder")
+    assert sorted(reminders.values_list("recipient_name", flat=True)) == [silent.full_name, silent.full_name]
+    token_path = _link(silent).split("/evaluations/", 1)[1]
+    assert all(token_path.split(":")[0] in message.context["evaluation_url"] for message in reminders)
+    assert reminders.first().status == Message.Status.SENT

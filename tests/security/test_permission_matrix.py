@@ -216,6 +216,10 @@ ROWS: dict[str, Row] = {
     ),
     "participants:evaluation_define": Row(_slug("participants:evaluation_define"), ORGANIZER_PAGE),
     "participants:evaluation_results": Row(_slug("participants:evaluation_results"), ORGANIZER_PAGE),
+    # a forum with no evaluation: organizers get past the permission check to a 404
+    "participants:evaluation_remind": Row(
+        _slug("participants:evaluation_remind"), (302, 302, 404, 403, 403, 403, 404), "post"
+    ),
     # feedback: public
     "feedback:concern_create": Row(_plain("feedback:concern_create"), PUBLIC),
     "feedback:concern_submitted": Row(_plain("feedback:concern_submitted"), (302,) * 7),
