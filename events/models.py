@@ -1,8 +1,6 @@
-import os
 import secrets
 from typing import NamedTuple
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.db import models
@@ -11,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+
+from forum_portal.storage import private_storage
 
 
 class ProvinceQuerySet(models.QuerySet):
@@ -217,28 +217,12 @@ class AgendaItem(models.Model):
         return f"{self.starts_at:%H:%M} {self.title}"
 
 
-class MaterialStorage(FileSystemStorage):
-    """Forum materials under settings.PRIVATE_MEDIA_ROOT (read at each use), with no URL of their own.
-
-    Public and organizers-only files alike are served by views that check who asks, so an organizers-only file
-    never has a public address, and a file made private later loses the one it never had.
-    """
-
-    @property
-    def base_location(self):
-        return settings.PRIVATE_MEDIA_ROOT
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    @property
-    def base_url(self):
-        return None
-
-
 def material_storage() -> FileSystemStorage:
-    return MaterialStorage()
+    """Return where forum materials are kept: private storage, public and organizers-only files alike.
+
+    Views that check who asks serve them, so an organizers-only file never has a public address.
+    """
+    return private_storage()
 
 
 def material_path(instance, filename: str) -> str:

@@ -1,8 +1,6 @@
-import os
 import secrets
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.db import models
 from django.db.models import Q
@@ -13,27 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from events import people
 from forum_portal.codes import code_display
-
-
-class PrivateStorage(FileSystemStorage):
-    """Files under settings.PRIVATE_MEDIA_ROOT (read at each use), outside every public path, with no URL."""
-
-    @property
-    def base_location(self):
-        return settings.PRIVATE_MEDIA_ROOT
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    @property
-    def base_url(self):
-        return None
-
-
-def private_storage() -> FileSystemStorage:
-    """Return the storage for attachments, served only by a staff view."""
-    return PrivateStorage()
+from forum_portal.storage import private_storage
 
 
 def attachment_path(instance, filename: str) -> str:

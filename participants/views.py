@@ -777,7 +777,7 @@ class EvaluationResultsView(ManageForumMixin, TemplateView):
     template_name = "participants/evaluation_results.html"
 
     def get_context_data(self, **kwargs):
-        evaluation = getattr(self.forum, "evaluation", None) or Evaluation.objects.filter(forum=self.forum).first()
+        evaluation = Evaluation.objects.filter(forum=self.forum).first()
         if evaluation is None:
             return super().get_context_data(evaluation=None, **kwargs)
         return super().get_context_data(
