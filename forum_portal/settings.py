@@ -47,6 +47,8 @@ SITE_NAME = env.str("SITE_NAME", default="Social Security Forums")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
+    # Before the admin: it registers each app's translation.py so the admin and forms see both languages.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -66,6 +68,7 @@ INSTALLED_APPS = [
     "participants",
     "feedback",
     "notifications",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -179,6 +182,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Internationalisation: every string is translatable; URLs carry the language (/en/, /km/).
 LANGUAGE_CODE = "en"
 LANGUAGES = [("km", _("Khmer")), ("en", _("English"))]
+# Content organizers and staff write for the public (titles, venues, agendas, commitments) is stored in both
+# languages by django-modeltranslation (`<field>_km`, `<field>_en`); a missing one falls back to the other.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "km"
+MODELTRANSLATION_LANGUAGES = ("km", "en")
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("km", "en"), "km": ("en",), "en": ("km",)}
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Asia/Phnom_Penh"
