@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
@@ -37,6 +38,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("email address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    # The language of the emails, digests and messages the portal sends this person (organizers and staff).
+    language = models.CharField(_("preferred language"), max_length=8, choices=settings.LANGUAGES, default="km")
     is_staff = models.BooleanField(
         _("admin site access"), default=False, help_text=_("Can log in to the administration site.")
     )
