@@ -20,9 +20,10 @@ def test_open_forums_cards_carry_register_and_the_others_do_not(client, url_name
 
     page = client.get(reverse(url_name)).content.decode()
 
-    card_button = r'<a class="btn btn-primary btn-sm[^"]*" href="([^"]+)">Register'
-    links = re.findall(card_button + r'<span class="visually-hidden">: ([^<]+)</span></a>', page)
-    assert links == [(reverse("participants:register", kwargs={"slug": opened.slug}), opened.title)]
+    card_button = r'<a class="btn btn-primary btn-sm[^"]*" href="([^"]+)" aria-describedby="([^"]+)">Register</a>'
+    links = re.findall(card_button, page)
+    assert links == [(reverse("participants:register", kwargs={"slug": opened.slug}), f"forum-card-{opened.pk}")]
+    assert re.search(rf'<h3 [^>]*id="forum-card-{opened.pk}"><a [^>]*>{opened.title}</a>', page)
     assert reverse("participants:register", kwargs={"slug": later.slug}) not in page
 
 
@@ -32,7 +33,7 @@ def test_full_forums_card_offers_the_waiting_list(client):
 
     page = client.get(reverse("events:home")).content.decode()
 
-    assert re.search(r'>Join the waiting list<span class="visually-hidden">: ', page)
+    assert re.search(r'aria-describedby="forum-card-\d+">Join the waiting list</a>', page)
 
 
 def test_forum_page_puts_register_before_the_agenda_and_keeps_one_at_the_bottom_of_small_screens(client):
