@@ -5,8 +5,8 @@ tracking code in the path: the link's path lands in the web server's access log,
 and the code is also the key that answers status requests by SMS and Telegram and that people read aloud. The
 token is an HMAC of the concern's id and code under SECRET_KEY: it cannot be guessed or forged, needs no column,
 and reveals neither the code nor the concern's text. Whoever holds it may read what the code shows (the status and
-NSSF's public answer), nothing more. The page sends no referrer and is never cached, and each lookup counts against
-the same rate limit as the tracking form.
+NSSF's public answer), nothing more. The page's Referer never carries its path, it is never cached, and each
+lookup counts against the same rate limit as the tracking form.
 """
 
 import base64

@@ -62,8 +62,13 @@ def _track_path(concern: Concern) -> str:
 
 
 def _no_referrer(response):
-    """Send no Referer from a page whose address or content holds a concern's key (the code or the link)."""
-    response["Referrer-Policy"] = "no-referrer"
+    """Send no path in any Referer from a page whose address or content holds a concern's key (code or link).
+
+    "strict-origin" rather than "no-referrer": under "no-referrer" Chromium sends `Origin: null` with the page's
+    forms (the tracking form, the language switch), which Django's CSRF check rightly refuses. "strict-origin"
+    sends the site's origin alone, to this site as to any other, so neither the link nor the code leaves the page.
+    """
+    response["Referrer-Policy"] = "strict-origin"
     return response
 
 
@@ -89,7 +94,7 @@ def concern_track(request):
 @require_http_methods(["GET"])
 def concern_track_link(request, token):
     """Show a concern's status and answer at its stable link (see feedback.tracking); lookups are rate limited
-    as the form's are, and the page sends no referrer."""
+    as the form's are, and the page's Referer never carries its path."""
     limit, period = settings.FEEDBACK_TRACK_RATE
     if not hit(request, scope="concern-track", limit=limit, period=period):
         return render(request, "429.html", {"retry_after": period}, status=429)

@@ -47,10 +47,10 @@ def test_link_is_stable_and_carries_neither_the_code_nor_anything_guessable(clie
     assert client.get(_link(concern)).status_code == client.get(_link(concern)).status_code == 200
 
 
-def test_link_page_sends_no_referrer_and_is_not_stored(client):
+def test_link_page_sends_no_path_in_referrers_and_is_not_stored(client):
     response = client.get(_link(ConcernFactory()))
 
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "strict-origin"
     assert {"no-store", "private"} <= {part.strip() for part in response["Cache-Control"].split(",")}
 
 
@@ -113,7 +113,7 @@ def test_receipt_track_button_carries_the_link(client):
     page = response.content.decode()
     button = re.search(r'<a class="btn btn-primary" href="([^"]+)" data-testid="track-link">', page)
     assert button.group(1) == _link(concern)
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "strict-origin"
 
 
 def test_tracking_form_result_gives_the_link_to_keep(client):
@@ -122,7 +122,7 @@ def test_tracking_form_result_gives_the_link_to_keep(client):
     response = client.post(reverse("feedback:concern_track"), {"code": concern.display_code})
 
     assert f'href="{_link(concern)}"' in response.content.decode()
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "strict-origin"
 
 
 def test_messages_to_the_submitter_give_the_link(nssf_staff, django_capture_on_commit_callbacks):
