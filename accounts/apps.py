@@ -10,6 +10,10 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from accounts import security  # noqa: F401 - connects the security-event receivers
         from accounts.roles import roles_sync_after_migrate
+        from forum_portal.choices import blank_choice_label_install
+
+        # Here, in the lowest app, so that every app's forms get the translated empty entry.
+        blank_choice_label_install()
 
         # Permissions added by later migrations of any app reach the role groups automatically.
         post_migrate.connect(roles_sync_after_migrate, dispatch_uid="accounts.roles_sync")

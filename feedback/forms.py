@@ -1,7 +1,8 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Field, Fieldset, Layout
+from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from events import people
@@ -34,9 +35,31 @@ def _helper() -> FormHelper:
     return helper
 
 
-class ConcernForm(forms.ModelForm):
-    """The public form: plain language, works without JavaScript, a honeypot against robots."""
+class ContactChoice(models.TextChoices):
+    """The one choice a submitter makes about being known: it decides which contact fields apply."""
 
+    ANONYMOUS = "anonymous", _("Stay anonymous: NSSF keeps no name or contact")
+    CONTACT = "contact", _("NSSF may contact me about this concern")
+
+
+CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_email")
+
+
+class ConcernForm(forms.ModelForm):
+    """The public form: plain language, works without JavaScript, a honeypot against robots.
+
+    Whether the submitter stays anonymous is one required choice; the contact fields apply only to "NSSF may
+    contact me". Without JavaScript every field shows and the server says which applies; with it
+    (static/js/feedback-concern.js) the contact fields show only when they apply.
+    """
+
+    contact_choice = forms.ChoiceField(
+        label=_("Do you want NSSF to contact you?"),
+        choices=ContactChoice.choices,
+        initial=ContactChoice.ANONYMOUS,
+        widget=forms.RadioSelect,
+        help_text=_("Either way you get a tracking code to follow the answer."),
+    )
     attachment = forms.FileField(
         label=_("Photo or document (optional)"),
         required=False,
@@ -58,11 +81,9 @@ class ConcernForm(forms.ModelForm):
             "role",
             *people.DIFFICULTY_FIELDS,
             "sensitive",
-            "anonymous",
             "contact_name",
             "contact_phone",
             "contact_email",
-            "consent_to_contact",
         ]
         labels = {
             "forum": _("Forum (if you raise it about a forum)"),
@@ -75,18 +96,16 @@ class ConcernForm(forms.ModelForm):
             "role": _("You are (optional)"),
             **people.DIFFICULTY_QUESTIONS,
             "sensitive": _("This is sensitive (for example harassment, abuse or retaliation by an employer)"),
-            "anonymous": _("Stay anonymous: do not keep my name or contact"),
             "contact_name": _("Your name (optional)"),
-            "contact_phone": _("Phone number (optional)"),
-            "contact_email": _("Email (optional)"),
-            "consent_to_contact": _("NSSF may contact me about this concern"),
+            "contact_phone": _("Phone number"),
+            "contact_email": _("Email"),
         }
         help_texts = {
             "description": _("In Khmer or English, at least 10 and at most 4,000 characters."),
             "sensitive": _(
                 "Only a few senior NSSF staff can read sensitive concerns, and they look at them within a day."
             ),
-            "anonymous": _("You will still get a tracking code to follow the answer."),
+            "contact_email": _("A phone number, an email or both, so that NSSF can answer you."),
             "gender": _("Used only to count concerns by gender."),
         }
         widgets = {
@@ -121,7 +140,14 @@ class ConcernForm(forms.ModelForm):
                 HTML('{% include "includes/_difficulty_intro.html" %}'),
                 *people.DIFFICULTY_FIELDS,
             ),
-            *self.Meta.fields[self.Meta.fields.index("sensitive") :],
+            "sensitive",
+            "contact_choice",
+            Div(
+                HTML('{% include "feedback/_contact_intro.html" %}'),
+                *CONTACT_FIELDS,
+                css_id="contact-fields",
+                css_class="contact-fields border-start border-3 ps-3 mb-3",
+            ),
             "attachment",
             Field("website", wrapper_class="d-none", aria_hidden="true"),
         )
@@ -146,25 +172,28 @@ class ConcernForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        contact = [cleaned.get(name) for name in ("contact_name", "contact_phone", "contact_email")]
-        if cleaned.get("anonymous"):
-            if any(contact):
-                self.add_error(
-                    "anonymous",
-                    _("You chose to stay anonymous: leave your name, phone and email empty, or untick this box."),
-                )
-            if cleaned.get("consent_to_contact"):
-                self.add_error("consent_to_contact", _("We cannot contact you if you stay anonymous."))
-        elif cleaned.get("consent_to_contact") and not (cleaned.get("contact_phone") or cleaned.get("contact_email")):
+        choice = cleaned.get("contact_choice")
+        if choice == ContactChoice.ANONYMOUS and any(cleaned.get(name) for name in CONTACT_FIELDS):
+            self.add_error(
+                "contact_choice",
+                _(
+                    "You chose to stay anonymous: leave your name, phone and email empty, or choose "
+                    "“NSSF may contact me”."
+                ),
+            )
+        elif choice == ContactChoice.CONTACT and not (cleaned.get("contact_phone") or cleaned.get("contact_email")):
             self.add_error("contact_phone", _("Give a phone number or an email so that we can contact you."))
         return cleaned
 
     def save(self, *, language: str, channel: str = Concern.Channel.WEB, recorded_by=None) -> Concern:
         data = {name: self.cleaned_data.get(name) for name in self.Meta.fields}
-        for name in (*ABOUT_YOU, "contact_name", "contact_phone", "contact_email"):
+        for name in (*ABOUT_YOU, *CONTACT_FIELDS):
             data[name] = data[name] or ""
+        anonymous = self.cleaned_data["contact_choice"] == ContactChoice.ANONYMOUS
         return services.concern_submit(
             **data,
+            anonymous=anonymous,
+            consent_to_contact=not anonymous,
             attachment=self.cleaned_data.get("attachment"),
             attachment_type=getattr(self, "attachment_type", ""),
             language=language,
@@ -245,12 +274,14 @@ class QueueFilterForm(forms.Form):
     forum = forms.ModelChoiceField(label=_("Forum"), queryset=Forum.objects.order_by("-starts_at"), required=False)
     province = forms.ModelChoiceField(label=_("Province"), queryset=Province.objects.all(), required=False)
     category = forms.ChoiceField(
-        label=_("Category"), choices=[("", "---------"), *Concern.Category.choices], required=False
+        label=_("Category"), choices=[("", _("All categories")), *Concern.Category.choices], required=False
     )
-    status = forms.ChoiceField(label=_("Status"), choices=[("", "---------"), *Concern.Status.choices], required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("All statuses")), *Concern.Status.choices], required=False
+    )
     priority = forms.TypedChoiceField(
         label=_("Priority"),
-        choices=[("", "---------"), *Concern.Priority.choices],
+        choices=[("", _("All priorities")), *Concern.Priority.choices],
         required=False,
         coerce=int,
         empty_value=None,

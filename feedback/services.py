@@ -22,6 +22,7 @@ from accounts.selectors import users_in_roles
 from feedback import selectors
 from feedback.calendar import add_working_days
 from feedback.models import AuditEntry, Concern, ConcernEvent
+from feedback.tracking import concern_track_url
 from forum_portal.codes import LENGTH as CODE_LENGTH
 from forum_portal.codes import code_generate, code_normalise
 from forum_portal.links import absolute_url
@@ -104,7 +105,7 @@ def _notify_submitter(*, concern: Concern, purpose: str, event: ConcernEvent, ex
         context={
             "concern_id": concern.pk,
             "tracking_code": concern.display_code,
-            "track_url": absolute_url("feedback:concern_track", language=concern.language),
+            "track_url": concern_track_url(concern=concern, language=concern.language),
             "public_response": concern.public_response,
             # A chat has room for the answer itself; an SMS gives the link to it.
             "response_in_message": channel == "telegram",
@@ -491,7 +492,7 @@ def concern_status_reply(*, phone: str, text: str, language: str) -> bool:
             "concern_id": concern.pk,
             "tracking_code": concern.display_code,
             "status": status,
-            "track_url": absolute_url("feedback:concern_track", language=language),
+            "track_url": concern_track_url(concern=concern, language=language),
         },
     )
     return True

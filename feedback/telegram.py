@@ -20,6 +20,7 @@ from events.models import Province
 from feedback import services
 from feedback.attachments import attachment_validate
 from feedback.models import Concern
+from feedback.tracking import concern_track_url
 from forum_portal.codes import LENGTH as CODE_LENGTH
 from forum_portal.codes import code_normalise
 from forum_portal.phones import phone_from_gateway
@@ -117,6 +118,7 @@ def _submit(state, key: str, data: dict, *, phone: str) -> None:
     ) % {"code": concern.display_code}
     if data.get("file_id") and attachment is None:
         text += " " + _("Your file could not be kept (only photos and voice notes up to the size limit).")
+    text += "\n\n" + _track_line(state, concern)
     _say(state, key, text, context={"concern_id": concern.pk})
 
 
@@ -129,8 +131,14 @@ def _status(state, key: str, code: str) -> bool:
     text = _("Concern %(code)s: %(status)s.") % {"code": concern.display_code, "status": concern.get_status_display()}
     if concern.public_response:
         text += "\n\n" + concern.public_response
+    text += "\n\n" + _track_line(state, concern)
     _say(state, key, text, context={"concern_id": concern.pk})
     return True
+
+
+def _track_line(state, concern: Concern) -> str:
+    url = concern_track_url(concern=concern, language=state.language or "km")
+    return _("Follow it on the web: %(url)s") % {"url": url}
 
 
 def _resolution(state, key: str, callback: str) -> None:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("concerns/new/", views.concern_create, name="concern_create"),
     path("concerns/submitted/", views.concern_submitted, name="concern_submitted"),
     path("concerns/track/", views.concern_track, name="concern_track"),
+    path("concerns/track/<str:token>/", views.concern_track_link, name="concern_track_link"),
     path("concerns/resolved/<str:token>/", views.concern_resolution, name="concern_resolution"),
     path("concerns/forums/<slug:slug>/", views.forum_accountability, name="forum_accountability"),
     path("concerns/series/<slug:slug>/", views.series_accountability, name="series_accountability"),

@@ -6,6 +6,7 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views import View
@@ -14,7 +15,7 @@ from django.views.generic import ListView, TemplateView
 
 from events.mixins import ManageForumMixin
 from events.models import Forum, ForumSeries
-from feedback import forms, selectors, services
+from feedback import forms, selectors, services, tracking
 from feedback.models import Concern
 from feedback.retention import concern_contact_erase, concern_text_keepable
 from forum_portal.ratelimit import hit, ratelimit
@@ -52,7 +53,23 @@ def concern_submitted(request):
     concern = selectors.concern_for_tracking(code=code) if code else None
     if concern is None:
         return redirect("feedback:concern_create")
-    return render(request, "feedback/concern_submitted.html", {"concern": concern})
+    context = {"concern": concern, "track_path": _track_path(concern)}
+    return _no_referrer(render(request, "feedback/concern_submitted.html", context))
+
+
+def _track_path(concern: Concern) -> str:
+    return reverse("feedback:concern_track_link", kwargs={"token": tracking.concern_track_token(concern=concern)})
+
+
+def _no_referrer(response):
+    """Send no path in any Referer from a page whose address or content holds a concern's key (code or link).
+
+    "strict-origin" rather than "no-referrer": under "no-referrer" Chromium sends `Origin: null` with the page's
+    forms (the tracking form, the language switch), which Django's CSRF check rightly refuses. "strict-origin"
+    sends the site's origin alone, to this site as to any other, so neither the link nor the code leaves the page.
+    """
+    response["Referrer-Policy"] = "strict-origin"
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -68,8 +85,24 @@ def concern_track(request):
             context.update(looked_up=True, concern=selectors.concern_for_tracking(code=form.cleaned_data["code"]))
             if context["concern"] is None:
                 form.add_error("code", _("No concern has this tracking code. Check each letter and number."))
+            else:
+                context["track_path"] = _track_path(context["concern"])
     status = 400 if form.is_bound and form.errors else 200
-    return render(request, "feedback/concern_track.html", context, status=status)
+    return _no_referrer(render(request, "feedback/concern_track.html", context, status=status))
+
+
+@require_http_methods(["GET"])
+def concern_track_link(request, token):
+    """Show a concern's status and answer at its stable link (see feedback.tracking); lookups are rate limited
+    as the form's are, and the page's Referer never carries its path."""
+    limit, period = settings.FEEDBACK_TRACK_RATE
+    if not hit(request, scope="concern-track", limit=limit, period=period):
+        return render(request, "429.html", {"retry_after": period}, status=429)
+    concern = tracking.concern_from_track_token(token=token)
+    if concern is None:
+        raise Http404
+    context = {"form": forms.TrackForm(), "looked_up": True, "concern": concern, "from_link": True}
+    return _no_referrer(render(request, "feedback/concern_track.html", context))
 
 
 @require_http_methods(["GET", "POST"])

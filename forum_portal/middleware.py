@@ -19,6 +19,7 @@ PERSONAL_VIEWS = {
     "feedback:concern_create",
     "feedback:concern_submitted",
     "feedback:concern_track",
+    "feedback:concern_track_link",
     "feedback:concern_resolution",
 }
 

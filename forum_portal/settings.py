@@ -188,6 +188,8 @@ MODELTRANSLATION_DEFAULT_LANGUAGE = "km"
 MODELTRANSLATION_LANGUAGES = ("km", "en")
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("km", "en"), "km": ("en",), "en": ("km",)}
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Day-first or spelled-out dates and a 24-hour clock in both languages (no 03/01/2027, no "7 p.m.").
+FORMAT_MODULE_PATH = ["forum_portal.formats"]
 USE_I18N = True
 TIME_ZONE = "Asia/Phnom_Penh"
 USE_TZ = True

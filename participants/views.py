@@ -148,11 +148,17 @@ class SelfServiceView(TemplateView):
         return self.render_to_response(context, status=400)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def self_cancel(request, token):
+    """Ask the participant to confirm, naming them and the forum; then cancel (which may promote someone)."""
     registration, expired = _from_token(request, token)
     if expired:
         return expired
+    if registration.status == Registration.Status.CANCELLED:
+        return redirect("participants:manage", token=token)
+    if request.method == "GET":
+        context = {"registration": registration, "forum": registration.forum, "token": token}
+        return render(request, "participants/self_cancel_confirm.html", context)
     services.registration_cancel(registration=registration)
     messages.success(request, _("Your registration is cancelled. Thank you for letting us know."))
     return redirect("participants:confirmation", token=token)

@@ -22,7 +22,8 @@ def _watch_csp(page, violations):
 
 def _register(page, live_server, forum, *, name, phone):
     page.goto(f"{live_server.url}/en/forums/{forum.slug}/")
-    page.get_by_role("link", name="Register").or_(page.get_by_role("link", name="Join the waiting list")).click()
+    # The first of the forum page's Register buttons: the one near the top.
+    page.get_by_role("link", name="Register").or_(page.get_by_role("link", name="Join the waiting list")).first.click()
     page.get_by_label("Full name").fill(name)
     page.get_by_role("radio", name="Woman").check()
     page.get_by_label("Age group").select_option(label="25 to 34")

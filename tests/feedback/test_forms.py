@@ -18,6 +18,7 @@ def _data(**overrides):
         "category": Concern.Category.MATERNITY,
         "description": "My maternity allowance has not been paid for three months.",
         "province": Province.objects.get(name_en="Kampot").pk,
+        "contact_choice": "anonymous",
     }
     data.update(overrides)
     return data

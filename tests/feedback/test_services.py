@@ -9,6 +9,7 @@ from django.utils import timezone
 from events.models import Province
 from feedback import services
 from feedback.models import AuditEntry, Concern, ConcernEvent
+from feedback.tracking import concern_track_token
 from notifications.models import Message
 from tests.feedback.factories import ConcernFactory
 
@@ -116,7 +117,9 @@ def test_full_lifecycle_queues_messages_to_consenting_submitter(nssf_staff, djan
     assert closed["tracking_code"] == concern.display_code
     assert closed["closing_reason"] == "resolved"
     assert closed["public_response"] == "NSSF paid the allowance on 3 March."
-    assert closed["track_url"] == "http://127.0.0.1:8000/km/concerns/track/"
+    assert (
+        closed["track_url"] == "http://127.0.0.1:8000/km/concerns/track/" + concern_track_token(concern=concern) + "/"
+    )
 
 
 def test_messages_by_email_when_no_phone(nssf_staff):

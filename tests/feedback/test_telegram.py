@@ -12,6 +12,7 @@ from PIL import Image
 from events.models import Province
 from feedback.models import Concern
 from feedback.services import concern_resolution_checks_queue, concern_transition
+from feedback.tracking import concern_track_url
 from notifications.models import ChatState
 from notifications.telegram import telegram_updates_process
 from tests.accounts.factories import UserFactory
@@ -121,7 +122,10 @@ def test_a_worker_raises_a_concern_with_a_photo_and_a_shared_number_then_follows
     assert ChatState.objects.get(chat_id=str(CHAT)).flow == ""
 
     # A code sent at any time gets the status.
-    assert chat.say(concern.display_code.lower())["text"] == f"Concern {concern.display_code}: New."
+    link = concern_track_url(concern=concern, language="en")
+    assert chat.say(concern.display_code.lower())["text"] == (
+        f"Concern {concern.display_code}: New.\n\nFollow it on the web: {link}"
+    )
 
     # NSSF answers: the answer comes to the chat.
     staff = UserFactory()

@@ -27,6 +27,7 @@ def _form_data(**overrides):
         "sector": "garment",
         "gender": "woman",
         "website": "",
+        "contact_choice": "anonymous",
     }
     data.update(overrides)
     return data
@@ -178,7 +179,7 @@ def test_create_prefills_forum(client, forum):
 
 
 def test_submit_anonymous_stores_no_personal_data(client):
-    data = _form_data(anonymous="on")
+    data = _form_data(contact_choice="anonymous")
     client.post(reverse("feedback:concern_create"), data)
     concern = Concern.objects.get()
     assert concern.anonymous is True
@@ -191,7 +192,9 @@ def test_submit_anonymous_stores_no_personal_data(client):
 
 
 def test_submit_anonymous_with_contact_is_refused_with_clear_error(client):
-    response = client.post(reverse("feedback:concern_create"), _form_data(anonymous="on", contact_phone="012345678"))
+    response = client.post(
+        reverse("feedback:concern_create"), _form_data(contact_choice="anonymous", contact_phone="012345678")
+    )
     assert response.status_code == 400
     assert "You chose to stay anonymous" in response.content.decode()
     assert not Concern.objects.exists()
@@ -200,7 +203,7 @@ def test_submit_anonymous_with_contact_is_refused_with_clear_error(client):
 def test_submit_with_contact_normalises_phone(client):
     client.post(
         reverse("feedback:concern_create"),
-        _form_data(contact_name="Leak", contact_phone="012 345 678", consent_to_contact="on"),
+        _form_data(contact_name="Leak", contact_phone="012 345 678", contact_choice="contact"),
     )
     assert Concern.objects.get().contact_phone == "+85512345678"
 
@@ -212,7 +215,8 @@ def test_submit_with_contact_normalises_phone(client):
         ({"description": "x" * 4001}, "description", "at most 4000 characters"),
         ({"category": "nonsense"}, "category", "Select a valid choice"),
         ({"contact_phone": "12"}, "contact_phone", "Enter a valid phone number"),
-        ({"consent_to_contact": "on"}, "contact_phone", "Give a phone number or an email"),
+        ({"contact_choice": "contact"}, "contact_phone", "Give a phone number or an email"),
+        ({"contact_choice": ""}, "contact_choice", "This field is required"),
         ({"province": ""}, "province", "This field is required"),
     ],
 )

@@ -7,8 +7,9 @@ import pytest
 import segno
 import time_machine
 import zxingcpp
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from icalendar import Calendar
 from PIL import Image
 
@@ -319,10 +320,35 @@ def test_self_cancel_frees_seat_for_first_waiting(client):
     assert Message.objects.filter(purpose="registration_promoted", context__registration_id=waiting.pk).exists()
 
 
-def test_self_cancel_needs_post(client):
+def test_self_cancel_asks_first_naming_the_person(client):
+    registration = RegistrationFactory(full_name="Sok Dara")
+
+    response = client.get(_token_url("participants:self_cancel", registration))
+
+    registration.refresh_from_db()
+    question = re.search(r'data-testid="cancel-question">(.*?)</div>', response.content.decode(), re.DOTALL)
+    assert " ".join(question.group(1).split()) == (
+        f"Cancel the registration of Sok Dara for {registration.forum.title} on "
+        f"{date_format(timezone.localtime(registration.forum.starts_at), 'DATE_FORMAT')}?"
+    )
+    assert registration.status == Status.CONFIRMED
+
+
+def test_self_cancel_of_a_cancelled_registration_goes_back_to_its_page(client):
+    registration = RegistrationFactory(status=Status.CANCELLED)
+
+    response = client.get(_token_url("participants:self_cancel", registration))
+
+    assert (response.status_code, resolve(response.url).view_name) == (302, "participants:manage")
+
+
+def test_self_service_page_links_to_the_confirmation_not_a_one_tap_cancel(client):
     registration = RegistrationFactory()
 
-    assert client.get(_token_url("participants:self_cancel", registration)).status_code == 405
+    page = client.get(_token_url("participants:manage", registration)).content.decode()
+
+    assert re.search(r'<a [^>]*href="[^"]*/cancel/"[^>]*>Cancel my registration</a>', page)
+    assert not re.search(r'action="[^"]*/cancel/"', page)
 
 
 # Organizer pages ----------------------------------------------------------------------------------

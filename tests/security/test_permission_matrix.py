@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from accounts.roles import NSSF_STAFF, NSSF_SUPERVISORS, ORGANIZERS, PROGRAMME_OFFICERS
 from events import services as events_services
+from feedback.tracking import concern_track_token
 from participants import services
 from tests.accounts.factories import UserFactory
 from tests.events.factories import ForumFactory
@@ -147,6 +148,7 @@ ROWS: dict[str, Row] = {
     "participants:confirmation": Row(_token("participants:confirmation"), LINK_PAGE),
     "participants:manage": Row(_token("participants:manage"), LINK_PAGE),
     "participants:self_cancel": Row(_token("participants:self_cancel"), (404, 302, 404, 404, 404, 404, 404), "post"),
+    "participants:self_cancel confirmation": Row(_token("participants:self_cancel"), LINK_PAGE),
     "participants:self_erase": Row(_token("participants:self_erase"), LINK_PAGE),
     "participants:ics": Row(_token("participants:ics"), LINK_PAGE),
     # participants: organizer pages
@@ -224,6 +226,14 @@ ROWS: dict[str, Row] = {
     "feedback:concern_create": Row(_plain("feedback:concern_create"), PUBLIC),
     "feedback:concern_submitted": Row(_plain("feedback:concern_submitted"), (302,) * 7),
     "feedback:concern_track": Row(_plain("feedback:concern_track"), PUBLIC),
+    # a concern's stable tracking link opens for whoever holds it; a forged token is a 404
+    "feedback:concern_track_link": Row(
+        lambda w, role: reverse(
+            "feedback:concern_track_link", kwargs={"token": concern_track_token(concern=w.concern)}
+        ),
+        PUBLIC,
+    ),
+    "feedback:concern_track_link forged": Row(_plain("feedback:concern_track_link", token="1.forged"), (404,) * 7),
     "feedback:concern_resolution": Row(_plain("feedback:concern_resolution", token="forged"), (404,) * 7),
     "feedback:forum_accountability": Row(_slug("feedback:forum_accountability"), PUBLIC),
     "feedback:series_accountability": Row(
