@@ -5,7 +5,8 @@ from feedback.models import AuditEntry, Concern, ConcernEvent, PublicHoliday
 
 @admin.register(PublicHoliday)
 class PublicHolidayAdmin(admin.ModelAdmin):
-    list_display = ["date", "name_en", "name_km"]
+    list_display = ["date", "kind", "name_en", "name_km"]
+    list_filter = ["kind"]
     date_hierarchy = "date"
     search_fields = ["name_en", "name_km"]
 

@@ -69,6 +69,10 @@ def concern_contact_erase(*, concern: Concern, actor, reason: str) -> bool:
         if concern.attachment:
             concern.attachment.delete(save=False)
         concern.attachment_type = ""
+        # Scans of a paper form or a letter carry the same name and address: they go with the contact.
+        for scan in concern.attachments.all():
+            scan.file.delete(save=False)
+        concern.attachments.all().delete()
         concern.contact_erased_at = timezone.now()
         concern.save(update_fields=[*erase, "attachment", "attachment_type", "contact_erased_at", "updated_at"])
         messages_erase_personal_data(context_key="concern_id", ids=[concern.pk])
