@@ -310,6 +310,8 @@ def _recipients(commitment: Commitment) -> list[_Recipient]:
                 phone=follower.phone if channel != "email" else "",
                 email=follower.email if channel == "email" else "",
                 telegram_chat=chat,
+                # Named, so forgetting the follower (feedback.retention) erases this message's address too.
+                extra={"follower_id": follower.pk},
             )
         )
     reachable = Q(anonymous=False, consent_to_contact=True) & (~Q(contact_phone="") | ~Q(contact_email=""))

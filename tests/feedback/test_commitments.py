@@ -462,3 +462,22 @@ def test_erased_contact_is_not_told(nssf_staff):
 
     assert not Message.objects.exists()
     assert Concern.objects.get(pk=concern.pk).contact_phone == ""
+
+
+def test_followers_of_a_long_finished_commitment_are_forgotten():
+    from feedback.retention import commitment_followers_erase_expired
+
+    commitment = _commitment()
+    services.commitment_follow(commitment=commitment, channel="sms", phone="+85512345678", language="km", consent=True)
+    services.commitment_update(commitment=commitment, actor=None, status=Status.DONE)
+    message = Message.objects.get()
+    assert message.to_phone == "+85512345678"
+
+    assert commitment_followers_erase_expired() == 0
+    later = timezone.now() + timedelta(days=365 * 3)
+    assert commitment_followers_erase_expired(now=later) == 1
+    assert commitment_followers_erase_expired(now=later) == 0
+
+    message.refresh_from_db()
+    assert not CommitmentFollower.objects.exists()
+    assert "+85512345678" not in (message.to_phone, str(message.context))
