@@ -239,11 +239,6 @@ def commitment_concerns_link(*, commitment: Commitment, codes: list[str], actor)
 
 
 @transaction.atomic
-def commitment_concern_unlink(*, commitment: Commitment, concern: Concern, actor) -> None:
-    commitment.concerns.remove(concern)
-
-
-@transaction.atomic
 def commitment_follow(
     *, commitment: Commitment, channel: str, language: str, consent: bool, phone: str = "", email: str = ""
 ) -> CommitmentFollower:

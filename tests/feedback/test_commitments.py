@@ -481,3 +481,23 @@ def test_followers_of_a_long_finished_commitment_are_forgotten():
     message.refresh_from_db()
     assert not CommitmentFollower.objects.exists()
     assert "+85512345678" not in (message.to_phone, str(message.context))
+
+
+def test_telegram_follower_is_told_in_the_linked_chat_else_by_sms():
+    from notifications.models import TelegramChat
+
+    commitment = _commitment()
+    TelegramChat.objects.create(phone="+85512345678", chat_id="4242")
+    for phone in ("+85512345678", "+85598765432"):
+        services.commitment_follow(commitment=commitment, channel="telegram", phone=phone, language="en", consent=True)
+
+    services.commitment_update(commitment=commitment, actor=None, status=Status.IN_PROGRESS)
+
+    sent = sorted(Message.objects.values_list("channel", "to_telegram_chat", "to_phone"))
+    assert sent == [("sms", "", "+85598765432"), ("telegram", "4242", "+85512345678")]
+
+
+def test_administrator_opens_the_commitment_admin(admin_client):
+    commitment = _commitment()
+    assert admin_client.get(reverse("admin:feedback_commitment_changelist")).status_code == 200
+    assert admin_client.get(reverse("admin:feedback_commitment_change", args=[commitment.pk])).status_code == 200
