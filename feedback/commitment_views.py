@@ -187,8 +187,8 @@ class MilestoneReachedView(PermissionRequiredMixin, View):
     permission_required = MANAGE
     http_method_names = ["post"]
 
-    def post(self, request, pk, milestone):
-        milestone = get_object_or_404(CommitmentMilestone, pk=milestone, commitment_id=pk)
+    def post(self, request, pk):
+        milestone = get_object_or_404(CommitmentMilestone.objects.select_related("commitment"), pk=pk)
         form = forms.MilestoneReachedForm(request.POST, prefix="reached")
         if form.is_valid():
             result = forms._apply(

@@ -46,13 +46,18 @@ urlpatterns = [
     path("manage/commitments/<int:pk>/", commitment_views.CommitmentManageView.as_view(), name="commitment_manage"),
     path("manage/commitments/<int:pk>/edit/", commitment_views.CommitmentEditView.as_view(), name="commitment_edit"),
     path(
-        "manage/commitments/<int:pk>/milestones/<int:milestone>/reached/",
+        "manage/commitments/milestones/<int:pk>/reached/",
         commitment_views.MilestoneReachedView.as_view(),
         name="commitment_milestone_reached",
     ),
-    re_path(
-        r"^manage/commitments/(?P<pk>[0-9]+)/(?P<action>update|milestone|link)/$",
-        commitment_views.CommitmentActionView.as_view(),
-        name="commitment_action",
-    ),
+    # The forms of a commitment's staff page, one address each.
+    *[
+        path(
+            f"manage/commitments/<int:pk>/{action}/",
+            commitment_views.CommitmentActionView.as_view(),
+            {"action": action},
+            name=f"commitment_{action}",
+        )
+        for action in commitment_views.ACTIONS
+    ],
 ]

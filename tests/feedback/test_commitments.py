@@ -114,7 +114,7 @@ def test_staff_edit_keeps_the_status(staff_client):
 
 def test_update_changes_status_and_progress_with_a_timeline_entry(staff_client, nssf_staff):
     commitment = _commitment()
-    url = reverse("feedback:commitment_action", kwargs={"pk": commitment.pk, "action": "update"})
+    url = reverse("feedback:commitment_update", kwargs={"pk": commitment.pk})
 
     response = staff_client.post(
         url, {"update-status": "in_progress", "update-progress": "40", "update-text_en": "Claims desk opened."}
@@ -167,11 +167,11 @@ def test_progress_only_is_a_progress_entry():
 def test_milestones_added_and_reached_once(staff_client):
     commitment = _commitment()
     staff_client.post(
-        reverse("feedback:commitment_action", kwargs={"pk": commitment.pk, "action": "milestone"}),
+        reverse("feedback:commitment_milestone", kwargs={"pk": commitment.pk}),
         {"milestone-title_km": "បើកបញ្ជរ", "milestone-title_en": "Open the desk", "milestone-due_date": "2027-03-01"},
     )
     milestone = commitment.milestones.get()
-    url = reverse("feedback:commitment_milestone_reached", kwargs={"pk": commitment.pk, "milestone": milestone.pk})
+    url = reverse("feedback:commitment_milestone_reached", kwargs={"pk": milestone.pk})
 
     staff_client.post(url)
     staff_client.post(url)
@@ -185,7 +185,7 @@ def test_milestones_added_and_reached_once(staff_client):
 def test_link_concerns_by_tracking_code_all_or_none(staff_client):
     commitment = _commitment()
     first, second = ConcernFactory(), ConcernFactory()
-    url = reverse("feedback:commitment_action", kwargs={"pk": commitment.pk, "action": "link"})
+    url = reverse("feedback:commitment_link", kwargs={"pk": commitment.pk})
 
     refused = staff_client.post(url, {"link-codes": f"{first.display_code}, ZZZZZ-ZZZZZ"})
     assert refused.status_code == 400
@@ -201,7 +201,7 @@ def test_programme_officer_reads_but_cannot_change(client, programme_officer):
 
     page = client.get(reverse("feedback:commitment_manage", kwargs={"pk": commitment.pk}))
     post = client.post(
-        reverse("feedback:commitment_action", kwargs={"pk": commitment.pk, "action": "update"}),
+        reverse("feedback:commitment_update", kwargs={"pk": commitment.pk}),
         {"update-status": "done", "update-progress": "100"},
     )
 

@@ -84,6 +84,8 @@ STAFF_PAGE = (302, 302, 403, 200, 200, 403, 200)
 SUPERVISOR_PAGE = (302, 302, 403, 403, 200, 403, 200)
 LINK_PAGE = (404, 200, 404, 404, 404, 404, 404)  # only the holder of the self-service link
 COMMITMENT_VIEW_PAGE = (302, 302, 403, 200, 200, 200, 200)
+# An empty form: managers get 400, which proves they got past the permission check.
+COMMITMENT_MANAGE_POST = (302, 302, 403, 400, 400, 403, 400)
 
 ROWS: dict[str, Row] = {
     "healthz": Row(_plain("healthz"), PUBLIC),
@@ -269,13 +271,11 @@ ROWS: dict[str, Row] = {
     "feedback:commitment_csv": Row(_plain("feedback:commitment_csv"), STAFF_PAGE),
     "feedback:commitment_edit": Row(_commitment("feedback:commitment_edit"), STAFF_PAGE),
     # an empty form: managers get 400, which proves they got past the permission check
-    "feedback:commitment_action": Row(
-        _commitment("feedback:commitment_action", action="link"), (302, 302, 403, 400, 400, 403, 400), "post"
-    ),
+    "feedback:commitment_update": Row(_commitment("feedback:commitment_update"), COMMITMENT_MANAGE_POST, "post"),
+    "feedback:commitment_milestone": Row(_commitment("feedback:commitment_milestone"), COMMITMENT_MANAGE_POST, "post"),
+    "feedback:commitment_link": Row(_commitment("feedback:commitment_link"), COMMITMENT_MANAGE_POST, "post"),
     "feedback:commitment_milestone_reached": Row(
-        lambda w, role: reverse(
-            "feedback:commitment_milestone_reached", kwargs={"pk": w.commitment.pk, "milestone": w.milestone.pk}
-        ),
+        lambda w, role: reverse("feedback:commitment_milestone_reached", kwargs={"pk": w.milestone.pk}),
         (302, 302, 403, 302, 302, 403, 302),
         "post",
     ),
