@@ -9,6 +9,9 @@ from django.utils import timezone
 from feedback.models import Commitment, CommitmentCategory, CommitmentMilestone, CommitmentUpdate, Concern
 
 Status = Commitment.Status
+# Numbers longer than a bigint holds, or names longer than a slug, are refused before the database sees them.
+MAX_ID_DIGITS = 18
+MAX_SLUG_LENGTH = 80
 
 
 def _with_lists(commitments: QuerySet[Commitment]) -> QuerySet[Commitment]:
@@ -44,6 +47,8 @@ def commitments_filtered(*, filters: dict | None = None) -> QuerySet[Commitment]
 
 def commitment_by_key(*, key: str) -> Commitment | None:
     """Return the commitment named by its number or its short name, with its public lists, or None."""
+    if len(key) > (MAX_ID_DIGITS if key.isdigit() else MAX_SLUG_LENGTH):
+        return None
     lookup = Q(pk=int(key)) if key.isdigit() else Q(slug=key)
     updates = CommitmentUpdate.objects.select_related("milestone").order_by("-created_at", "-pk")
     milestones = CommitmentMilestone.objects.order_by("due_date", "pk")

@@ -428,7 +428,7 @@ def _read_csv(data: bytes) -> tuple[list[dict], list[str]]:
 
 
 def _commitments_by_key(keys: list[str]) -> dict[str, Commitment]:
-    ids = [int(key) for key in keys if key.isdigit()]
+    ids = [int(key) for key in keys if key.isdigit() and len(key) <= 18]
     slugs = [key for key in keys if key and not key.isdigit()]
     found = Commitment.objects.filter(Q(pk__in=ids) | Q(slug__in=slugs))
     return {key: c for c in found for key in (str(c.pk), c.slug) if key}

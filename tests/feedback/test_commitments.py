@@ -501,3 +501,20 @@ def test_administrator_opens_the_commitment_admin(admin_client):
     commitment = _commitment()
     assert admin_client.get(reverse("admin:feedback_commitment_changelist")).status_code == 200
     assert admin_client.get(reverse("admin:feedback_commitment_change", args=[commitment.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("key", ["9" * 30, "x" * 200, "0", "-1"])
+def test_public_page_of_an_impossible_key_is_not_found(client, key):
+    assert client.get(f"/en/commitments/{key}/").status_code == 404
+
+
+def test_csv_with_a_huge_number_reports_the_row(staff_client):
+    response = _upload(staff_client, "commitment,status,progress\n" + "9" * 30 + ",planned,0\n")
+    assert response.status_code == 400
+    assert "No commitment has the number" in response.content.decode()
+
+
+def test_long_slug_page(client):
+    slug = "a-long-short-name-for-the-maternity-allowance-commitment"
+    commitment = _commitment(slug=slug)
+    assert client.get(f"/en/commitments/{slug}/").context["commitment"] == commitment
