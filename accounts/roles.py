@@ -33,6 +33,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "feedback.view_concern_contact",
         "feedback.record_concerns",
         "feedback.view_concern_statistics",
+        "feedback.view_commitment",
+        "feedback.manage_commitments",
         "notifications.view_message_overview",
     ],
     NSSF_SUPERVISORS: [
@@ -41,11 +43,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "feedback.record_concerns",
         "feedback.view_concern_statistics",
         "feedback.supervise_concerns",
+        "feedback.view_commitment",
+        "feedback.manage_commitments",
         "audit.view_audit_trail",
         "notifications.view_message_overview",
     ],
     # Dashboards and reports come with issue 9; until then the role exists for two-factor and the matrix.
-    PROGRAMME_OFFICERS: [],
+    # Programme officers follow commitments; NSSF makes and updates them.
+    PROGRAMME_OFFICERS: ["feedback.view_commitment"],
 }
 
 

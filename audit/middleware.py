@@ -26,6 +26,7 @@ AUDITED_VIEWS = {
     "participants:evaluation_results": (Action.VIEW_PARTICIPANTS, ObjectType.FORUM, "slug"),
     "feedback:concern_contact": (Action.VIEW_CONTACT, ObjectType.CONCERN, "code"),
     "feedback:concern_attachment": (Action.VIEW_ATTACHMENT, ObjectType.CONCERN, "code"),
+    "feedback:concern_attachment_file": (Action.VIEW_ATTACHMENT, ObjectType.CONCERN, "code"),
     "admin:feedback_concern_changelist": (Action.ADMIN_VIEW, ObjectType.CONCERN, ""),
     "admin:feedback_concern_change": (Action.ADMIN_VIEW, ObjectType.CONCERN, "object_id"),
     "admin:feedback_concern_history": (Action.ADMIN_VIEW, ObjectType.CONCERN, "object_id"),

@@ -1,11 +1,13 @@
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
-from feedback.models import AuditEntry, Concern, ConcernEvent, PublicHoliday
+from feedback.models import AuditEntry, Commitment, CommitmentMilestone, Concern, ConcernEvent, PublicHoliday
 
 
 @admin.register(PublicHoliday)
 class PublicHolidayAdmin(admin.ModelAdmin):
-    list_display = ["date", "name_en", "name_km"]
+    list_display = ["date", "kind", "name_en", "name_km"]
+    list_filter = ["kind"]
     date_hierarchy = "date"
     search_fields = ["name_en", "name_km"]
 
@@ -70,3 +72,22 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class CommitmentMilestoneInline(TranslationTabularInline):
+    model = CommitmentMilestone
+    extra = 0
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(TranslationAdmin):
+    """For administrators' corrections; staff manage commitments at /manage/commitments/ (timeline, messages)."""
+
+    list_display = ["title", "institution", "status", "progress", "due_date"]
+    list_filter = ["status", "institution"]
+    search_fields = ["title_km", "title_en", "slug"]
+    filter_horizontal = ["forums", "provinces"]
+    raw_id_fields = ["concerns", "responsible_staff"]
+    # Status and progress change through the staff page, which writes the timeline and tells followers.
+    readonly_fields = ["status", "progress"]
+    inlines = [CommitmentMilestoneInline]

@@ -26,6 +26,11 @@ class FeedbackConfig(AppConfig):
         purpose_declare("staff_digest", _("Daily digest of concerns"), audience="staff")
         purpose_declare("concern_status", _("Reply: concern status"), log_permission=CONCERN_CONTACT_PERMISSION)
         purpose_declare("concern_received", _("Reply: concern received"), log_permission=CONCERN_CONTACT_PERMISSION)
+        # Followers of a commitment include people who raised its concerns: their messages name them.
+        purpose_declare("commitment_status", _("Commitment status changed"), log_permission=CONCERN_CONTACT_PERMISSION)
+        purpose_declare(
+            "commitment_milestone", _("Commitment milestone reached"), log_permission=CONCERN_CONTACT_PERMISSION
+        )
 
         from notifications.signals import sms_received, telegram_message_received
 

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from events import people
 from events.models import Province
-from feedback.calendar import add_working_days, holidays_between
-from feedback.models import Concern, ConcernEvent
+from feedback.calendar import add_working_days, holidays_between, service_promises
+from feedback.models import Commitment, CommitmentCategory, CommitmentMilestone, CommitmentUpdate, Concern, ConcernEvent
 from forum_portal.codes import code_generate
 
 Status = Concern.Status
@@ -166,10 +166,11 @@ def _code(seed: str) -> str:
 
 def _due(received: datetime, holidays: set) -> dict:
     day = timezone.localdate(received)
+    promised = service_promises()
     return {
-        "acknowledge_due": add_working_days(day, 2, holidays=holidays),
-        "response_due": add_working_days(day, 10, holidays=holidays),
-        "resolve_due": add_working_days(day, 30, holidays=holidays),
+        "acknowledge_due": add_working_days(day, promised["acknowledge"], holidays=holidays),
+        "response_due": add_working_days(day, promised["answer"], holidays=holidays),
+        "resolve_due": add_working_days(day, promised["resolve"], holidays=holidays),
     }
 
 
@@ -307,7 +308,98 @@ def seed_volume(*, forums, count: int, stdout, batch_size: int = 5000) -> int:
     return added
 
 
+# (slug, Khmer title, English title, category, status, progress, milestones (Khmer, English, reached))
+COMMITMENTS = [
+    (
+        "maternity-allowance-30-days",
+        "បង់ប្រាក់ឧបត្ថម្ភមាតុភាពក្នុងរយៈពេល ៣០ ថ្ងៃ បន្ទាប់ពីទទួលបានឯកសារគ្រប់គ្រាន់",
+        "Pay the maternity allowance within 30 days of a complete claim",
+        C.MATERNITY,
+        Commitment.Status.IN_PROGRESS,
+        60,
+        [
+            ("ណែនាំនិយោជកអំពីការប្រកាសប្រាក់បៀវត្សទាន់ពេល", "Brief employers on declaring wages on time", True),
+            ("បើកតុសេវាអតិថិជនសម្រាប់ប្រាក់ឧបត្ថម្ភមាតុភាព", "Open a maternity-allowance help desk", False),
+        ],
+    ),
+    (
+        "no-charges-at-contracted-hospitals",
+        "បញ្ឈប់ការយកថ្លៃពីសមាជិក ប.ស.ស. នៅមូលដ្ឋានសុខាភិបាលដែលមានកិច្ចសន្យា",
+        "Stop contracted health facilities charging NSSF members",
+        C.HEALTH_CARE,
+        Commitment.Status.DONE,
+        100,
+        [("ផ្ញើលិខិតរំលឹកទៅមន្ទីរពេទ្យទាំងអស់", "Send a reminder to every contracted hospital", True)],
+    ),
+    (
+        "nssf-cards-within-a-month",
+        "ចេញកាត ប.ស.ស. ក្នុងរយៈពេលមួយខែ បន្ទាប់ពីការចុះឈ្មោះ",
+        "Issue NSSF cards within a month of registration",
+        C.NSSF_CARD,
+        Commitment.Status.PLANNED,
+        0,
+        [],
+    ),
+]
+
+
+@transaction.atomic
+def seed_commitments(*, forums, stdout) -> int:
+    """Seed what NSSF committed to at the 2023 forums, linked to the curated concerns (no messages sent)."""
+    forums_2023 = [forum for forum in forums if forum.series.year == 2023]
+    if not forums_2023:
+        return 0
+    created = 0
+    for n, (slug, title_km, title_en, category, status, progress, milestones) in enumerate(COMMITMENTS):
+        if Commitment.objects.filter(slug=slug).exists():
+            continue
+        forum = forums_2023[n % len(forums_2023)]
+        commitment = Commitment.objects.create(
+            slug=slug,
+            title_km=title_km,
+            title_en=title_en,
+            responsible_unit_km="នាយកដ្ឋានអត្ថប្រយោជន៍",
+            responsible_unit_en="Benefits department",
+            due_date=(forum.starts_at + timedelta(days=365)).date(),
+            status=status,
+            progress=progress,
+        )
+        commitment.forums.add(forum)
+        CommitmentCategory.objects.create(commitment=commitment, category=category)
+        concerns = Concern.objects.filter(forum__series__year=2023, category=category)
+        commitment.concerns.add(*concerns)
+        commitment.provinces.add(*{c.province_id for c in concerns if c.province_id})
+        made = forum.starts_at + timedelta(hours=8)
+        CommitmentUpdate.objects.create(commitment=commitment, kind=CommitmentUpdate.Kind.CREATED, created_at=made)
+        for index, (milestone_km, milestone_en, reached) in enumerate(milestones):
+            when = made + timedelta(days=30 * (index + 1))
+            milestone = CommitmentMilestone.objects.create(
+                commitment=commitment,
+                title_km=milestone_km,
+                title_en=milestone_en,
+                due_date=when.date(),
+                reached_on=when.date() if reached else None,
+            )
+            if reached:
+                CommitmentUpdate.objects.create(
+                    commitment=commitment, kind=CommitmentUpdate.Kind.MILESTONE, milestone=milestone, created_at=when
+                )
+        if status != Commitment.Status.PLANNED:
+            CommitmentUpdate.objects.create(
+                commitment=commitment,
+                kind=CommitmentUpdate.Kind.STATUS,
+                from_status=Commitment.Status.PLANNED,
+                to_status=status,
+                progress=progress,
+                created_at=made + timedelta(days=90),
+            )
+        created += 1
+    stdout.write(f"Demo commitments: {created} created for the 2023 forums.")
+    return created
+
+
 def seed(*, forums, options, stdout) -> None:
-    """Seed the curated 2023 concerns and, with --concerns N, N synthetic ones."""
+    """Seed the curated 2023 concerns and commitments and, with --concerns N, N synthetic concerns."""
     seed_curated(forums=forums, stdout=stdout)
+    seed_commitments(forums=forums, stdout=stdout)
     seed_volume(forums=forums, count=int(options.get("concerns") or 0), stdout=stdout)

@@ -370,3 +370,127 @@ class InterimForm(forms.Form):
 
 class ContactEraseForm(forms.Form):
     reason = forms.ChoiceField(label=_("Why"), choices=ErasureReason.CHOICES)
+
+
+# Concerns received by hotline, on paper, by letter or in person -----------------------------------------
+
+INTAKE_MAX_FILES = 10
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented pattern); each is cleaned as a single file."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+class ConcernIntakeForm(forms.ModelForm):
+    """Staff record a concern received by the hotline, on paper, by letter or in person."""
+
+    channel = forms.ChoiceField(
+        label=_("Received by"),
+        choices=[(value, label) for value, label in Concern.Channel.choices if value in services.INTAKE_CHANNELS],
+        widget=forms.RadioSelect,
+    )
+    received_on = forms.DateField(
+        label=_("Date received"),
+        widget=DATE_WIDGET,
+        help_text=_("The promised days count from this date, not from today."),
+    )
+    attachments = MultipleFileField(
+        label=_("Scans or photos (optional)"),
+        required=False,
+        help_text=_("The paper form, the letter, documents: photos (JPEG, PNG, WebP) or PDFs, 5 MB each at most."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language to answer in"), choices=[("km", _("Khmer")), ("en", _("English"))], initial="km"
+    )
+
+    class Meta:
+        model = Concern
+        fields = [
+            "category",
+            "description",
+            "province",
+            "forum",
+            "gender",
+            "age_group",
+            "sector",
+            "role",
+            "sensitive",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "consent_to_contact",
+        ]
+        labels = {
+            "description": _("The concern, in the person's words"),
+            "contact_name": _("Name (optional)"),
+            "contact_phone": _("Phone number (optional)"),
+            "contact_email": _("Email (optional)"),
+            "consent_to_contact": _("The person agreed that NSSF contacts them about this concern"),
+        }
+        help_texts = {
+            "consent_to_contact": _("Without this agreement, write no name, phone or email."),
+        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["province"].queryset = Province.objects.by_name()
+        self.fields["province"].required = True
+        self.fields["forum"].queryset = Forum.objects.order_by("-starts_at")
+        self.fields["forum"].required = False
+        self.fields["attachments"].widget.attrs["accept"] = "image/jpeg,image/png,image/webp,application/pdf"
+        self.order_fields(["channel", "received_on", "language"])
+        self.helper = _helper()
+
+    def clean_contact_phone(self):
+        raw = self.cleaned_data.get("contact_phone", "").strip()
+        return phone_normalise(raw, message=INVALID_PHONE) if raw else ""
+
+    def clean_attachments(self):
+        uploads = self.cleaned_data.get("attachments") or []
+        if len(uploads) > INTAKE_MAX_FILES:
+            raise ValidationError(_("Attach at most %(count)s files.") % {"count": INTAKE_MAX_FILES})
+        checked = []
+        for upload in uploads:
+            content_type, extension = attachment_validate(upload)
+            if content_type == "audio/ogg":
+                raise ValidationError(_("Send a photo (JPEG, PNG or WebP) or a PDF document."))
+            upload.name = f"attachment.{extension}"
+            checked.append((upload, content_type))
+        return checked
+
+    def clean(self):
+        cleaned = super().clean()
+        contact = [cleaned.get(name) for name in ("contact_name", "contact_phone", "contact_email")]
+        if any(contact) and not cleaned.get("consent_to_contact"):
+            self.add_error("consent_to_contact", _("Keep contact details only when the person agreed to be contacted."))
+        elif cleaned.get("consent_to_contact") and not (cleaned.get("contact_phone") or cleaned.get("contact_email")):
+            self.add_error("contact_phone", _("Give a phone number or an email so that NSSF can answer."))
+        return cleaned
+
+    def save(self, *, recorded_by) -> Concern:
+        data = {name: self.cleaned_data.get(name) for name in self.Meta.fields}
+        for name in ("gender", "age_group", "sector", "role", "contact_name", "contact_phone", "contact_email"):
+            data[name] = data[name] or ""
+        return services.concern_intake(
+            **data,
+            channel=self.cleaned_data["channel"],
+            received_on=self.cleaned_data["received_on"],
+            language=self.cleaned_data["language"],
+            attachments=self.cleaned_data.get("attachments") or [],
+            recorded_by=recorded_by,
+        )

@@ -22,9 +22,18 @@ def attachment_path(instance, filename: str) -> str:
 
 
 class PublicHoliday(models.Model):
-    """A Cambodian public holiday; service-level dates skip these days and weekends."""
+    """A change to the Cambodian calendar of public holidays (feedback.calendar): a day added or removed.
+
+    The `holidays` package knows the usual holidays of every year; this table records what the government
+    announces besides (a bridge day added, a holiday moved or cancelled).
+    """
+
+    class Kind(models.TextChoices):
+        ADDITION = "addition", _("Day off added")
+        REMOVAL = "removal", _("Holiday removed (a working day)")
 
     date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("change"), max_length=10, choices=Kind, default=Kind.ADDITION)
     name_en = models.CharField(_("name in English"), max_length=200)
     name_km = models.CharField(_("name in Khmer"), max_length=200, blank=True)
 
@@ -69,6 +78,8 @@ class Concern(people.PersonDescription):
         PAPER = "paper", _("Paper form")
         SMS = "sms", _("SMS")
         TELEGRAM = "telegram", _("Telegram")
+        LETTER = "letter", _("Letter")
+        IN_PERSON = "in_person", _("In person at an NSSF office")
 
     class Status(models.TextChoices):
         NEW = "new", pgettext_lazy("concern status", "New")
@@ -289,3 +300,218 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.get_action_display()} {self.concern}"
+
+
+class ConcernAttachment(models.Model):
+    """One more scan or photo of a concern (a paper form, a letter, its enclosures): several per concern.
+
+    The concern's own `attachment` field stays for the one file the public form and Telegram bring.
+    """
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), storage=private_storage, upload_to=attachment_path)
+    content_type = models.CharField(_("type"), max_length=50)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("uploaded by")
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("concern attachment")
+        verbose_name_plural = _("concern attachments")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.concern} {self.content_type}"
+
+    def get_absolute_url(self):
+        return reverse("feedback:concern_attachment_file", kwargs={"code": self.concern.tracking_code, "pk": self.pk})
+
+
+# Commitments: what NSSF (or another institution) committed to do about what workers raised -----------
+
+
+class Commitment(models.Model):
+    """A public commitment made at one or more forums, followed to the end in the open."""
+
+    class Institution(models.TextChoices):
+        NSSF = "nssf", _("NSSF")
+        MINISTRY = "ministry", _("Ministry")
+        PROVINCIAL_DEPARTMENT = "provincial_department", _("Provincial department")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", pgettext_lazy("commitment status", "Planned")
+        IN_PROGRESS = "in_progress", pgettext_lazy("commitment status", "In progress")
+        DONE = "done", pgettext_lazy("commitment status", "Done")
+        DROPPED = "dropped", pgettext_lazy("commitment status", "Dropped")
+
+    slug = models.SlugField(_("short name in the address"), max_length=80, unique=True, null=True, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), max_length=4000, blank=True)
+    institution = models.CharField(_("institution"), max_length=30, choices=Institution, default=Institution.NSSF)
+    institution_name = models.CharField(
+        _("name of the institution"), max_length=200, blank=True, help_text=_("For a ministry or a department.")
+    )
+    forums = models.ManyToManyField(
+        "events.Forum", blank=True, related_name="commitments", verbose_name=_("made at the forums")
+    )
+    responsible_unit = models.CharField(_("responsible unit"), max_length=200, blank=True)
+    responsible_staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="commitments",
+        verbose_name=_("responsible staff member"),
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PLANNED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    dropped_reason = models.TextField(_("why it was dropped"), max_length=2000, blank=True)
+    concerns = models.ManyToManyField(
+        Concern, blank=True, related_name="commitments", verbose_name=_("concerns it answers")
+    )
+    provinces = models.ManyToManyField(
+        "events.Province", blank=True, related_name="commitments", verbose_name=_("provinces")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        ordering = ["-created_at", "-pk"]
+        permissions = [("manage_commitments", _("Can create and update commitments"))]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="commitment_progress_at_most_100"),
+            models.CheckConstraint(condition=~Q(status="done") | Q(progress=100), name="commitment_done_is_complete"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("feedback:commitment_detail", kwargs={"key": self.slug or str(self.pk)})
+
+    def get_manage_url(self):
+        return reverse("feedback:commitment_manage", kwargs={"pk": self.pk})
+
+    @property
+    def institution_label(self) -> str:
+        return self.institution_name or str(self.get_institution_display())
+
+    @property
+    def is_overdue(self) -> bool:
+        open_statuses = (self.Status.PLANNED, self.Status.IN_PROGRESS)
+        return self.status in open_statuses and self.due_date is not None and self.due_date < timezone.localdate()
+
+
+class CommitmentCategory(models.Model):
+    """One concern category a commitment answers (a row each, so that lists filter on it in any database)."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="category_rows")
+    category = models.CharField(_("category"), max_length=30, choices=Concern.Category)
+
+    class Meta:
+        verbose_name = _("commitment category")
+        verbose_name_plural = _("commitment categories")
+        constraints = [
+            models.UniqueConstraint(fields=["commitment", "category"], name="commitment_category_once"),
+        ]
+
+    def __str__(self):
+        return self.get_category_display()
+
+
+class CommitmentMilestone(models.Model):
+    """A dated step of a commitment; reaching it is news for its followers."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("milestone"), max_length=200)
+    due_date = models.DateField(_("planned for"), null=True, blank=True)
+    reached_on = models.DateField(_("reached on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["due_date", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class CommitmentUpdate(models.Model):
+    """One entry of a commitment's public timeline: a status change, a milestone reached, or news."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Commitment made")
+        STATUS = "status", _("Status changed")
+        PROGRESS = "progress", _("Progress")
+        MILESTONE = "milestone", _("Milestone reached")
+        NOTE = "note", _("Update")
+
+    # The changes its followers hear about.
+    NEWS_KINDS = (Kind.STATUS, Kind.MILESTONE)
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="updates")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    text = models.TextField(_("text"), max_length=4000, blank=True)
+    from_status = models.CharField(_("from"), max_length=20, choices=Commitment.Status, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=Commitment.Status, blank=True)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), null=True, blank=True)
+    milestone = models.ForeignKey(
+        CommitmentMilestone, on_delete=models.SET_NULL, null=True, blank=True, related_name="updates"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("commitment update")
+        verbose_name_plural = _("commitment updates")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.commitment} {self.get_kind_display()}"
+
+
+class CommitmentFollower(models.Model):
+    """Someone who asked to hear when a commitment changes, on one channel, in one language, with consent.
+
+    Submitters of linked concerns who left a contact hear it too, without a row here (their concern's
+    contact and consent are read at each change, so an erased contact is never written to).
+    """
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("SMS")
+        TELEGRAM = "telegram", _("Telegram")
+        EMAIL = "email", _("Email")
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="followers")
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    language = models.CharField(_("language"), max_length=5, default="km")
+    consent = models.BooleanField(_("consent to be contacted"), default=False)
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("commitment follower")
+        verbose_name_plural = _("commitment followers")
+        constraints = [
+            models.CheckConstraint(condition=Q(consent=True), name="commitment_follower_consented"),
+            models.CheckConstraint(condition=~Q(phone="") | ~Q(email=""), name="commitment_follower_reachable"),
+            models.UniqueConstraint(
+                fields=["commitment", "phone"], condition=~Q(phone=""), name="commitment_follower_phone_once"
+            ),
+            models.UniqueConstraint(
+                fields=["commitment", "email"], condition=~Q(email=""), name="commitment_follower_email_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.commitment} {self.get_channel_display()}"

@@ -69,6 +69,10 @@ def concern_contact_erase(*, concern: Concern, actor, reason: str) -> bool:
         if concern.attachment:
             concern.attachment.delete(save=False)
         concern.attachment_type = ""
+        # Scans of a paper form or a letter carry the same name and address: they go with the contact.
+        for scan in concern.attachments.all():
+            scan.file.delete(save=False)
+        concern.attachments.all().delete()
         concern.contact_erased_at = timezone.now()
         concern.save(update_fields=[*erase, "attachment", "attachment_type", "contact_erased_at", "updated_at"])
         messages_erase_personal_data(context_key="concern_id", ids=[concern.pk])
@@ -89,3 +93,26 @@ def concern_contacts_erase_expired(*, now: datetime | None = None) -> int:
         status=Concern.Status.CLOSED, closed_at__lt=cutoff, contact_erased_at__isnull=True
     ).only("pk")
     return sum(concern_contact_erase(concern=c, actor=None, reason=ErasureReason.RETENTION) for c in expired)
+
+
+def commitment_followers_erase_expired(*, now: datetime | None = None, limit: int = 5000) -> int:
+    """Forget the followers of commitments finished (done or dropped) longer ago than the retention period.
+
+    Their number or email served only to send news of that commitment; the messages sent to them lose their
+    addresses too. Return how many followers were forgotten (idempotent).
+    """
+    from feedback.models import Commitment, CommitmentFollower
+
+    cutoff = months_before(now or timezone.now(), settings.PRIVACY_CONCERN_CONTACT_RETENTION_MONTHS)
+    finished = Commitment.objects.filter(
+        status__in=(Commitment.Status.DONE, Commitment.Status.DROPPED), updated_at__lt=cutoff
+    )
+    with transaction.atomic():
+        ids = list(
+            CommitmentFollower.objects.filter(commitment__in=finished)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        messages_erase_personal_data(context_key="follower_id", ids=ids)
+        CommitmentFollower.objects.filter(pk__in=ids).delete()
+    return len(ids)

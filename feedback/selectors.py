@@ -248,3 +248,9 @@ def concerns_for_digest(*, since: datetime) -> dict:
         "new": Concern.objects.filter(received_at__gte=since).select_related("forum", "province"),
         "overdue": Concern.objects.filter(overdue_q()).select_related("forum", "province"),
     }
+
+
+def concern_recorded_by(*, user, code: str) -> Concern | None:
+    """Return a concern `user` may open, or one they recorded themselves (even a sensitive one), or None."""
+    visible = concerns_visible_to(user=user) | Concern.objects.filter(recorded_by=user)
+    return visible.select_related("province").filter(tracking_code=code_normalise(code)).first()

@@ -21,7 +21,7 @@ from accounts.roles import NSSF_STAFF, NSSF_SUPERVISORS
 from accounts.selectors import users_in_roles
 from feedback import selectors
 from feedback.calendar import add_working_days
-from feedback.models import AuditEntry, Concern, ConcernEvent
+from feedback.models import AuditEntry, Concern, ConcernAttachment, ConcernEvent
 from feedback.tracking import concern_track_url
 from forum_portal.codes import LENGTH as CODE_LENGTH
 from forum_portal.codes import code_generate, code_normalise
@@ -538,4 +538,56 @@ def concern_from_sms(*, phone: str, text: str, language: str) -> Concern | None:
         to_phone=phone,
         context={"concern_id": concern.pk, "tracking_code": concern.display_code},
     )
+    return concern
+
+
+# Concerns received by hotline, on paper, by letter or in person ---------------------------------------
+
+# The channels staff record a concern from, on someone's behalf.
+INTAKE_CHANNELS = (
+    Concern.Channel.HOTLINE,
+    Concern.Channel.PAPER,
+    Concern.Channel.LETTER,
+    Concern.Channel.IN_PERSON,
+)
+INTAKE_MAX_AGE_DAYS = 365
+
+
+@transaction.atomic
+def concern_intake(
+    *,
+    channel: str,
+    received_on: date,
+    recorded_by,
+    attachments: list[tuple[object, str]] = (),
+    **fields,
+) -> Concern:
+    """Record a concern that reached NSSF by the hotline, on paper, by letter or in person.
+
+    The service clock starts on the day it was received, not when it is typed in. Contact details are kept
+    only with the person's recorded consent. `attachments` are (file, content type) pairs already checked by
+    content (feedback.attachments); each is stored privately.
+    """
+    if channel not in INTAKE_CHANNELS:
+        raise ValidationError({"channel": _("Choose how the concern reached NSSF.")})
+    today = timezone.localdate()
+    if received_on > today:
+        raise ValidationError({"received_on": _("The date received cannot be in the future.")})
+    if received_on < today - timedelta(days=INTAKE_MAX_AGE_DAYS):
+        raise ValidationError({"received_on": _("The date received is more than a year ago. Check the date.")})
+    contact = [fields.get(name) for name in ("contact_name", "contact_phone", "contact_email")]
+    if any(contact) and not fields.get("consent_to_contact"):
+        raise ValidationError(
+            {"consent_to_contact": _("Keep contact details only when the person agreed to be contacted.")}
+        )
+    if received_on == today:
+        received_at = timezone.now()
+    else:
+        # The hour is not known; the start of the working day keeps the date right in Phnom Penh time.
+        received_at = timezone.make_aware(datetime.combine(received_on, datetime.min.time().replace(hour=8)))
+    concern = concern_submit(channel=channel, received_at=received_at, recorded_by=recorded_by, **fields)
+    for upload, content_type in attachments:
+        ConcernAttachment.objects.create(
+            concern=concern, file=upload, content_type=content_type, uploaded_by=recorded_by
+        )
     return concern

@@ -21,3 +21,9 @@ def staff_digest_queue() -> int:
 def concern_contacts_erase_expired() -> int:
     """Erase the contacts of concerns closed longer ago than the retention period (daily, idempotent)."""
     return retention.concern_contacts_erase_expired()
+
+
+@shared_task(name="feedback.commitment_followers_erase_expired")
+def commitment_followers_erase_expired() -> int:
+    """Forget followers of commitments finished longer ago than the retention period (daily, idempotent)."""
+    return retention.commitment_followers_erase_expired()

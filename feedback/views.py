@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views import View
@@ -15,7 +16,8 @@ from django.views.generic import ListView, TemplateView
 
 from events.mixins import ManageForumMixin
 from events.models import Forum, ForumSeries
-from feedback import forms, selectors, services, tracking
+from feedback import commitment_selectors, forms, selectors, services, tracking
+from feedback.calendar import service_promises
 from feedback.models import Concern
 from feedback.retention import concern_contact_erase, concern_text_keepable
 from forum_portal.ratelimit import hit, ratelimit
@@ -53,7 +55,7 @@ def concern_submitted(request):
     concern = selectors.concern_for_tracking(code=code) if code else None
     if concern is None:
         return redirect("feedback:concern_create")
-    context = {"concern": concern, "track_path": _track_path(concern)}
+    context = {"concern": concern, "track_path": _track_path(concern), "promises": service_promises()}
     return _no_referrer(render(request, "feedback/concern_submitted.html", context))
 
 
@@ -130,7 +132,7 @@ def concern_resolution(request, token):
     )
 
 
-def _accountability(request, *, concerns, title, forum=None, series=None):
+def _accountability(request, *, concerns, title, forum=None, series=None, commitments=None):
     return render(
         request,
         "feedback/accountability.html",
@@ -140,20 +142,29 @@ def _accountability(request, *, concerns, title, forum=None, series=None):
             "series": series,
             "figures": selectors.accountability_figures(concerns=concerns),
             "responses": selectors.publishable_responses(concerns=concerns),
+            "commitments": commitments,
+            "commitment_figures": commitment_selectors.commitments_figures(commitments=commitments),
         },
     )
 
 
 def forum_accountability(request, slug):
     forum = get_object_or_404(Forum.objects.select_related("series"), slug=slug, status__in=Forum.PUBLIC_STATUSES)
-    return _accountability(request, concerns=Concern.objects.filter(forum=forum), title=forum.title, forum=forum)
+    return _accountability(
+        request,
+        concerns=Concern.objects.filter(forum=forum),
+        title=forum.title,
+        forum=forum,
+        commitments=commitment_selectors.forum_commitments(forum=forum),
+    )
 
 
 def series_accountability(request, slug):
     public = ForumSeries.objects.filter(forums__status__in=Forum.PUBLIC_STATUSES).distinct()
     series = get_object_or_404(public, slug=slug)
     concerns = Concern.objects.filter(forum__series=series, forum__status__in=Forum.PUBLIC_STATUSES)
-    return _accountability(request, concerns=concerns, title=series.title, series=series)
+    commitments = commitment_selectors.series_commitments(series=series, public_statuses=Forum.PUBLIC_STATUSES)
+    return _accountability(request, concerns=concerns, title=series.title, series=series, commitments=commitments)
 
 
 class QueueView(PermissionRequiredMixin, ListView):
@@ -397,3 +408,63 @@ class ConcernContactEraseView(PermissionRequiredMixin, View):
     def _render(self, concern, form, status=200):
         context = {"concern": concern, "form": form, "text_kept": concern_text_keepable(concern)}
         return render(self.request, self.template_name, context, status=status)
+
+
+# Concerns received by hotline, on paper, by letter or in person -----------------------------------------
+
+
+class ConcernIntakeView(PermissionRequiredMixin, View):
+    """Record a concern received by the hotline (1286), on paper, by letter or in person."""
+
+    permission_required = "feedback.review_concerns"
+    template_name = "feedback/manage/intake.html"
+
+    def get(self, request):
+        form = forms.ConcernIntakeForm(initial={"received_on": timezone.localdate(), "language": "km"})
+        return render(request, self.template_name, {"form": form})
+
+    def post(self, request):
+        form = forms.ConcernIntakeForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                concern = form.save(recorded_by=request.user)
+            except ValidationError as error:
+                _errors_to_form(form, error)
+            else:
+                return redirect("feedback:concern_intake_done", code=concern.tracking_code)
+        return render(request, self.template_name, {"form": form}, status=400)
+
+
+def _errors_to_form(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class ConcernIntakeDoneView(PermissionRequiredMixin, View):
+    """The tracking code to read out on the phone or write on the paper form, and the promised dates."""
+
+    permission_required = "feedback.review_concerns"
+
+    def get(self, request, code):
+        concern = selectors.concern_recorded_by(user=request.user, code=code)
+        if concern is None:
+            raise Http404
+        return render(request, "feedback/manage/intake_done.html", {"concern": concern})
+
+
+class ConcernAttachmentFileView(PermissionRequiredMixin, View):
+    """Serve one of a concern's scans to NSSF staff only, with the audit entry written first."""
+
+    permission_required = ("feedback.review_concerns", "feedback.view_concern_contact")
+
+    def get(self, request, code, pk):
+        concern = _concern_or_404(request, code)
+        scan = get_object_or_404(concern.attachments.all(), pk=pk)
+        services.concern_personal_data_viewed(concern=concern, actor=request.user, attachment=True)
+        with scan.file.open("rb") as stored:
+            response = HttpResponse(stored.read(), content_type=scan.content_type)
+        response["Content-Disposition"] = "inline" if scan.content_type.startswith("image/") else "attachment"
+        return response

@@ -405,6 +405,10 @@ CELERY_BEAT_SCHEDULE["feedback-retention"] = {
     "task": "feedback.concern_contacts_erase_expired",
     "schedule": 24 * 3600.0,
 }
+CELERY_BEAT_SCHEDULE["feedback-commitment-followers-retention"] = {
+    "task": "feedback.commitment_followers_erase_expired",
+    "schedule": 24 * 3600.0,
+}
 # WeasyPrint (PDF sign-in sheets and badges) and fontTools report every step at INFO; keep warnings only.
 LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}
 LOGGING["loggers"]["fontTools"] = {"level": "WARNING"}

@@ -4,7 +4,7 @@ import pytest
 
 from events.demo import seed_forums, seed_users
 from feedback import demo
-from feedback.models import Concern, ConcernEvent
+from feedback.models import Commitment, CommitmentUpdate, Concern, ConcernEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -23,9 +23,15 @@ def test_seed_creates_realistic_2023_concerns_idempotently():
     events_before = ConcernEvent.objects.count()
     assert events_before > len(demo.CURATED)
 
+    assert Commitment.objects.count() == len(demo.COMMITMENTS)
+    assert Commitment.objects.filter(concerns__isnull=False).distinct().count() == len(demo.COMMITMENTS)
+    updates_before = CommitmentUpdate.objects.count()
+
     demo.seed(forums=forums, options={"concerns": 0, "participants": 0}, stdout=out)
     assert Concern.objects.count() == len(demo.CURATED)
     assert ConcernEvent.objects.count() == events_before
+    assert Commitment.objects.count() == len(demo.COMMITMENTS)
+    assert CommitmentUpdate.objects.count() == updates_before
 
 
 def test_seed_volume_adds_requested_number_once():

@@ -161,8 +161,9 @@ def test_submit_sets_due_dates_across_weekend():
     friday = datetime(2031, 9, 19, 10, 0, tzinfo=PHNOM_PENH)
     concern = _submit(received_at=friday)
     assert concern.acknowledge_due == date(2031, 9, 23)  # Monday and Tuesday
-    assert concern.response_due == date(2031, 10, 3)
-    assert concern.resolve_due == date(2031, 10, 31)
+    # Constitution Day (Wednesday 24 September), then Pchum Ben (14-16 October) and 29 October are days off.
+    assert concern.response_due == date(2031, 10, 6)
+    assert concern.resolve_due == date(2031, 11, 7)
     assert concern.triage_due is None
 
 

@@ -20,6 +20,8 @@ from django.utils import timezone
 
 from accounts.roles import NSSF_STAFF, NSSF_SUPERVISORS, ORGANIZERS, PROGRAMME_OFFICERS
 from events import services as events_services
+from feedback import commitment_services
+from feedback.models import ConcernAttachment
 from feedback.tracking import concern_track_token
 from participants import services
 from tests.accounts.factories import UserFactory
@@ -63,6 +65,10 @@ def _concern(name, **extra):
     return lambda w, role: reverse(name, kwargs={"code": w.concern.tracking_code, **extra})
 
 
+def _commitment(name, **extra):
+    return lambda w, role: reverse(name, kwargs={"pk": w.commitment.pk, **extra})
+
+
 def _registration(name, which="mine"):
     return lambda w, role: reverse(name, kwargs={"slug": w.forum.slug, "pk": getattr(w, which).pk})
 
@@ -78,6 +84,9 @@ ORGANIZER_PAGE = (302, 302, 200, 403, 403, 403, 200)  # anonymous and participan
 STAFF_PAGE = (302, 302, 403, 200, 200, 403, 200)
 SUPERVISOR_PAGE = (302, 302, 403, 403, 200, 403, 200)
 LINK_PAGE = (404, 200, 404, 404, 404, 404, 404)  # only the holder of the self-service link
+COMMITMENT_VIEW_PAGE = (302, 302, 403, 200, 200, 200, 200)
+# An empty form: managers get 400, which proves they got past the permission check.
+COMMITMENT_MANAGE_POST = (302, 302, 403, 400, 400, 403, 400)
 
 ROWS: dict[str, Row] = {
     "healthz": Row(_plain("healthz"), PUBLIC),
@@ -252,6 +261,34 @@ ROWS: dict[str, Row] = {
     "feedback:concern_action": Row(
         _concern("feedback:concern_action", action="note"), (302, 302, 403, 400, 400, 403, 400), "post"
     ),
+    # feedback: concerns received by hotline, paper, letter or in person
+    "feedback:concern_intake": Row(_plain("feedback:concern_intake"), STAFF_PAGE),
+    "feedback:concern_intake_done": Row(_concern("feedback:concern_intake_done"), STAFF_PAGE),
+    "feedback:concern_attachment_file": Row(
+        lambda w, role: reverse(
+            "feedback:concern_attachment_file", kwargs={"code": w.scan.concern.tracking_code, "pk": w.scan.pk}
+        ),
+        STAFF_PAGE,
+    ),
+    # feedback: commitments, public; staff manage them, programme officers read the staff pages
+    "feedback:commitment_list": Row(_plain("feedback:commitment_list"), PUBLIC),
+    "feedback:commitment_detail": Row(
+        lambda w, role: reverse("feedback:commitment_detail", kwargs={"key": w.commitment.pk}), PUBLIC
+    ),
+    "feedback:commitment_manage_list": Row(_plain("feedback:commitment_manage_list"), COMMITMENT_VIEW_PAGE),
+    "feedback:commitment_manage": Row(_commitment("feedback:commitment_manage"), COMMITMENT_VIEW_PAGE),
+    "feedback:commitment_create": Row(_plain("feedback:commitment_create"), STAFF_PAGE),
+    "feedback:commitment_csv": Row(_plain("feedback:commitment_csv"), STAFF_PAGE),
+    "feedback:commitment_edit": Row(_commitment("feedback:commitment_edit"), STAFF_PAGE),
+    # an empty form: managers get 400, which proves they got past the permission check
+    "feedback:commitment_update": Row(_commitment("feedback:commitment_update"), COMMITMENT_MANAGE_POST, "post"),
+    "feedback:commitment_milestone": Row(_commitment("feedback:commitment_milestone"), COMMITMENT_MANAGE_POST, "post"),
+    "feedback:commitment_link": Row(_commitment("feedback:commitment_link"), COMMITMENT_MANAGE_POST, "post"),
+    "feedback:commitment_milestone_reached": Row(
+        lambda w, role: reverse("feedback:commitment_milestone_reached", kwargs={"pk": w.milestone.pk}),
+        (302, 302, 403, 302, 302, 403, 302),
+        "post",
+    ),
     "feedback:forum_concerns": Row(_slug("feedback:forum_concerns"), (302, 302, 200, 200, 200, 403, 200)),
     "feedback:forum_concern_record": Row(_slug("feedback:forum_concern_record"), (302, 302, 200, 200, 200, 403, 200)),
     # notifications
@@ -384,6 +421,22 @@ class World:
         concern.attachment_type = "image/png"
         concern.save()
         return concern
+
+    @cached_property
+    def scan(self):
+        return ConcernAttachment.objects.create(
+            concern=self.concern, file=ContentFile(self.png_bytes, name="scan.png"), content_type="image/png"
+        )
+
+    @cached_property
+    def commitment(self):
+        return commitment_services.commitment_create(actor=None, title_km="ការប្តេជ្ញាចិត្ត", title_en="A commitment")
+
+    @cached_property
+    def milestone(self):
+        return commitment_services.commitment_milestone_add(
+            commitment=self.commitment, actor=None, title_km="ដំណាក់កាល", title_en="A step"
+        )
 
     @cached_property
     def material(self):
