@@ -14,6 +14,8 @@ bind = os.environ.get("GUNICORN_BIND", f"{os.environ.get('HOST', '127.0.0.1')}:{
 # Sync workers: the portal's requests are short and database-bound. Two per core plus one keeps a core busy
 # while another worker waits on PostgreSQL; WEB_CONCURRENCY overrides (a container's CPU quota, say).
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1))
+# One thread per worker (the sync worker): each worker keeps exactly one persistent database connection
+# (CONN_MAX_AGE), so connections = web machines x workers, which PostgreSQL's max_connections must cover.
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 # A request that takes longer than this is stuck (exports stream, PDFs are built in seconds): kill the worker.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
@@ -27,11 +29,17 @@ max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # In a container /tmp may be a slow overlay; the workers' heartbeat files belong in memory.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 - gunicorn's documented choice
+# Load Django once in the master and fork the workers from it: they start in a fraction of the time and share
+# memory pages. Nothing connects at import (database, Redis), so no socket is shared between workers.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "true").lower() in {"1", "true", "yes"}
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 # %(U)s is the path without the query string; no referer (it carries other pages' query strings).
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms "%(a)s"'
 proc_name = "forum-portal"
+# Gunicorn's runtime control socket sits at one path per user: two servers on one machine (run-prod beside the
+# benchmarks or the fault tests) would fight over it. Nothing here uses it.
+control_socket_disable = True
 
 # A path segment this long and of these characters is a signed token (self-service, evaluation, resolution
 # links), never a word: it is replaced in the log.
