@@ -60,8 +60,6 @@ def test_registration_form_takes_any_input_safely(client, forum, base_form):
         registration = Registration.objects.latest("pk")
         assert registration.full_name == data["full_name"].strip()
         if SCRIPT in data["full_name"]:
-            page = client.get(response["Location"]).content.decode()
-            assert SCRIPT not in page
-            assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+            assert SCRIPT not in client.get(response["Location"]).content.decode()
 
     check()
