@@ -132,10 +132,10 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis errors are cache misses and dropped writes, logged (forum_portal.cache): an outage costs
+            # speed, never a request. Give up fast, not after the operating system's TCP timeout.
+            "BACKEND": "forum_portal.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
-            # Every cache use fails open when Redis is away (forum_portal.ratelimit): give up fast, not after
-            # the operating system's TCP timeout, so a request never waits on a dead cache.
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
@@ -387,7 +387,9 @@ NOTIFICATIONS_RETRY_MAX_SECONDS = env.int("NOTIFICATIONS_RETRY_MAX_SECONDS", def
 NOTIFICATIONS_SWEEP_AFTER_SECONDS = env.int("NOTIFICATIONS_SWEEP_AFTER_SECONDS", default=180)
 NOTIFICATIONS_SENDING_STALE_SECONDS = env.int("NOTIFICATIONS_SENDING_STALE_SECONDS", default=900)
 # While the broker is down, fail the enqueue fast (the sweep delivers later) instead of stalling the request.
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# One immediate retry replaces a pooled connection that died with a Redis restart; two half-second connection
+# timeouts keep a request's wait on an unreachable Redis near a second.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 # Message tasks have their own queue, so a slow SMS gateway or mail relay cannot hold up reminders, digests and
 # the rest. A worker started without -Q consumes both queues (the Procfile's does); at scale, run one worker
 # per queue (`-Q messages` and `-Q celery`) and replicate the one that falls behind.
