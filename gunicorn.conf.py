@@ -41,9 +41,9 @@ proc_name = "forum-portal"
 # benchmarks or the fault tests) would fight over it. Nothing here uses it.
 control_socket_disable = True
 
-# A path segment this long and of these characters is a signed token (self-service, evaluation, resolution
-# links), never a word: it is replaced in the log.
-_TOKEN = re.compile(r"(?<=/)[A-Za-z0-9_\-:.]{24,}(?=/|$)")
+# Signed tokens in paths (self-service, evaluation and resolution links: long, with ':' or base64's capitals
+# and '_', unlike a forum's lowercase slug) and allauth's password-reset keys are replaced in the log.
+_TOKEN = re.compile(r"(?<=/)(?=[A-Za-z0-9_\-:.]*[A-Z_:])[A-Za-z0-9_\-:.]{24,}(?=/|$)|(?<=/key/)[^/]+")
 
 
 class RedactingLogger(Logger):
