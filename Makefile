@@ -26,6 +26,7 @@ endef
 .PHONY: help
 help:
 	@echo "make run      set everything up and start the portal (web, Celery worker and beat)"
+	@echo "make run-prod the production process set (gunicorn, worker, beat; Procfile) on local PostgreSQL and Redis"
 	@echo "make test     set everything up and run ruff, the import layers and the test suite"
 	@echo "make bench    run the benchmarks in bench/"
 	@echo "make fmt      format the code (ruff)"
@@ -67,7 +68,13 @@ run: setup
 	@echo "  (passwords are generated on first run and kept in var/demo-credentials.json)"
 	@echo "  Ctrl-C stops the web server, the Celery worker and beat."
 	@echo ""
-	$(VENV)/bin/honcho start -f Procfile
+	$(VENV)/bin/honcho start -f Procfile.dev
+
+# What docker-compose.yml runs, here: DJANGO_ENV=production, gunicorn (gunicorn.conf.py), worker and beat from the
+# production Procfile, against PostgreSQL and Redis on 127.0.0.1 (or DATABASE_URL / REDIS_URL), plain HTTP allowed.
+.PHONY: run-prod
+run-prod: setup
+	scripts/run-prod.sh
 
 .PHONY: test
 test: setup
@@ -75,7 +82,7 @@ test: setup
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && \
 	$(VENV)/bin/lint-imports && \
 	$(PY) manage.py makemigrations --check --dry-run -v 0 && \
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-ci} $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 .PHONY: bench
 bench: setup

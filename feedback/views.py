@@ -1,6 +1,5 @@
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
@@ -20,7 +19,7 @@ from feedback import commitment_selectors, forms, selectors, services, tracking
 from feedback.calendar import service_promises
 from feedback.models import Concern
 from feedback.retention import concern_contact_erase, concern_text_keepable
-from forum_portal.ratelimit import hit, ratelimit
+from forum_portal.ratelimit import limited, ratelimit, within_limits
 
 Status = Concern.Status
 SUBMITTED_SESSION_KEY = "feedback_submitted_code"
@@ -32,7 +31,12 @@ def _language() -> str:
 
 
 @require_http_methods(["GET", "POST"])
-@ratelimit(scope="concern-submit", limit=settings.FEEDBACK_SUBMIT_RATE[0], period=settings.FEEDBACK_SUBMIT_RATE[1])
+@ratelimit(
+    scope="concern-submit",
+    rate="FEEDBACK_SUBMIT_RATE",
+    field="contact_phone",
+    field_rate="FEEDBACK_SUBMIT_PER_PHONE_RATE",
+)
 def concern_create(request):
     """Let anyone raise a concern; on success show the tracking code (kept in the session, not the URL)."""
     forum = Forum.objects.filter(slug=request.GET.get("forum") or "", status__in=Forum.PUBLIC_STATUSES).first()
@@ -80,9 +84,15 @@ def concern_track(request):
     form = forms.TrackForm(request.POST or None)
     context = {"form": form, "looked_up": False}
     if request.method == "POST":
-        limit, period = settings.FEEDBACK_TRACK_RATE
-        if not hit(request, scope="concern-track", limit=limit, period=period):
-            return render(request, "429.html", {"retry_after": period}, status=429)
+        wait = within_limits(
+            request,
+            scope="concern-track",
+            rate="FEEDBACK_TRACK_RATE",
+            field="code",
+            field_rate="FEEDBACK_TRACK_PER_CODE_RATE",
+        )
+        if wait is not None:
+            return limited(request, period=wait)
         if form.is_valid():
             context.update(looked_up=True, concern=selectors.concern_for_tracking(code=form.cleaned_data["code"]))
             if context["concern"] is None:

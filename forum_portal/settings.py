@@ -130,7 +130,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            # Redis errors are cache misses and dropped writes, logged (forum_portal.cache): an outage costs
+            # speed, never a request. Give up fast, not after the operating system's TCP timeout.
+            "BACKEND": "forum_portal.cache.FailOpenRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
 else:
     # The file cache is shared by every local process, so rate limits hold across web workers.
     CACHES = {
@@ -195,7 +203,8 @@ TIME_ZONE = "Asia/Phnom_Penh"
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "staticfiles"
+# The container image collects static files at build time, outside the VAR_DIR volume (STATIC_ROOT there).
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 # Uploads (concern attachments) are private: they live outside any public path and are served by views.
@@ -236,7 +245,15 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Celery: Redis when REDIS_URL is set, otherwise Kombu's filesystem transport under var/ (no server needed).
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2, "socket_timeout": 5}
+    # A web request that enqueues while Redis is away gives up within a second (the sweep sends later). The
+    # socket timeout stays above the worker's 1 s BRPOP poll; the visibility timeout, after which a task a killed
+    # worker held is handed out again, is longer than any task's hard time limit.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+        "socket_connect_timeout": 0.5,
+        "socket_timeout": 2,
+        "retry_on_timeout": False,
+    }
 elif PRODUCTION:
     # The filesystem broker drops queued messages when the disk goes; production needs Redis.
     raise ImproperlyConfigured(
@@ -253,12 +270,16 @@ else:
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_TIMEOUT = 0.5
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task stuck on a gateway that never answers is interrupted (soft) and then killed (hard); tasks are
+# idempotent, so the outbox's sweep finishes what an interrupted one left.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
@@ -299,9 +320,15 @@ SESSION_COOKIE_AGE = 60 * 60 * 12
 # Staff sessions end at browser close as well as after ACCOUNTS_SESSION_IDLE_SECONDS without a request.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-if PRODUCTION:
+# `make run-prod` runs the production process set on this machine, where there is no TLS proxy: only this
+# explicit variable lets production settings answer plain HTTP (`check --deploy` then warns, as it should).
+ALLOW_PLAIN_HTTP = PRODUCTION and env.bool("ALLOW_PLAIN_HTTP", default=False)
+
+if PRODUCTION and not ALLOW_PLAIN_HTTP:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # Health probes (the load balancer's, the container's) speak plain HTTP to the server itself.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -317,7 +344,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Django logs every 404 with its path, and a path may be a signed link to a person's registration.
+        "django.request": {"level": "ERROR"},
+    },
 }
 
 # Domain settings.
@@ -358,11 +389,16 @@ NOTIFICATIONS_RETRY_MAX_SECONDS = env.int("NOTIFICATIONS_RETRY_MAX_SECONDS", def
 NOTIFICATIONS_SWEEP_AFTER_SECONDS = env.int("NOTIFICATIONS_SWEEP_AFTER_SECONDS", default=180)
 NOTIFICATIONS_SENDING_STALE_SECONDS = env.int("NOTIFICATIONS_SENDING_STALE_SECONDS", default=900)
 # While the broker is down, fail the enqueue fast (the sweep delivers later) instead of stalling the request.
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
-# Message tasks go to NOTIFICATIONS_QUEUE ("celery", the default queue, unless set): in production a dedicated
-# worker (`celery -A forum_portal worker -Q messages`) can then deliver while another runs the rest.
-NOTIFICATIONS_QUEUE = env.str("NOTIFICATIONS_QUEUE", default="celery")
-CELERY_TASK_ROUTES = {"notifications.*": {"queue": NOTIFICATIONS_QUEUE}}
+# One immediate retry replaces a pooled connection that died with a Redis restart; two half-second connection
+# timeouts keep a request's wait on an unreachable Redis near a second.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# Message tasks have their own queue, so a slow SMS gateway or mail relay cannot hold up reminders, digests and
+# the rest. A worker started without -Q consumes both queues (the Procfile's does); at scale, run one worker
+# per queue (`-Q messages` and `-Q celery`) and replicate the one that falls behind.
+NOTIFICATIONS_QUEUE = env.str("NOTIFICATIONS_QUEUE", default="messages")
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = {"celery": {}, NOTIFICATIONS_QUEUE: {}}
+CELERY_TASK_ROUTES = {"notifications.message_deliver": {"queue": NOTIFICATIONS_QUEUE}}
 CELERY_BEAT_SCHEDULE["notifications-sweep"] = {"task": "notifications.message_sweep", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["notifications-chat-states"] = {"task": "notifications.chat_states_expire", "schedule": 86400.0}
 CELERY_BEAT_SCHEDULE["participants-reminders"] = {"task": "participants.reminders_queue", "schedule": 600.0}
@@ -381,16 +417,25 @@ FEEDBACK_SLA_RESOLVE_DAYS = env.int("FEEDBACK_SLA_RESOLVE_DAYS", default=30)
 FEEDBACK_SENSITIVE_TRIAGE_HOURS = 24
 FEEDBACK_RESOLUTION_CHECK_DAYS = 14
 FEEDBACK_ATTACHMENT_MAX_BYTES = env.int("FEEDBACK_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024)
-FEEDBACK_SUBMIT_RATE = (env.int("FEEDBACK_SUBMIT_LIMIT", default=10), 3600)
-FEEDBACK_TRACK_RATE = (env.int("FEEDBACK_TRACK_LIMIT", default=20), 600)
+# Public-form limits (attempts, seconds) are kept twice: per client address, generous because a whole venue or
+# a mobile carrier's NAT shares one address, and per phone number or tracking code, tight because one person
+# has one. See forum_portal/ratelimit.py.
+FEEDBACK_SUBMIT_RATE = (env.int("FEEDBACK_SUBMIT_LIMIT", default=300), 3600)
+FEEDBACK_SUBMIT_PER_PHONE_RATE = (env.int("FEEDBACK_SUBMIT_PER_PHONE_LIMIT", default=10), 3600)
+FEEDBACK_TRACK_RATE = (env.int("FEEDBACK_TRACK_LIMIT", default=300), 3600)
+FEEDBACK_TRACK_PER_CODE_RATE = (env.int("FEEDBACK_TRACK_PER_CODE_LIMIT", default=10), 600)
 CELERY_BEAT_SCHEDULE["feedback-resolution-checks"] = {
     "task": "feedback.resolution_checks_queue",
     "schedule": 3600.0,
 }
 
-# Participants: public-form rate limits per client address (attempts, seconds). Registration is generous
-# because many phones share one address behind a mobile carrier's NAT, and a forum's registration rushes.
-PARTICIPANTS_REGISTER_RATE = (env.int("PARTICIPANTS_REGISTER_LIMIT", default=60), 600)
+# Participants: public-form rate limits (attempts, seconds). Per address, registration lets a venue's Wi-Fi or
+# a carrier's NAT register 200 people in an hour with room for mistyped forms; per phone number it is tight.
+PARTICIPANTS_REGISTER_RATE = (env.int("PARTICIPANTS_REGISTER_LIMIT", default=600), 3600)
+PARTICIPANTS_REGISTER_PER_PHONE_RATE = (env.int("PARTICIPANTS_REGISTER_PER_PHONE_LIMIT", default=10), 3600)
+# TEST ONLY: false registers without locking the forum row, so concurrent registrations can oversell. It
+# exists for the fault tests' control run (tests/faults/), which proves the seat-race test can fail.
+PARTICIPANTS_REGISTRATION_LOCK = env.bool("PARTICIPANTS_REGISTRATION_LOCK", default=True)
 PARTICIPANTS_RESEND_RATE = (env.int("PARTICIPANTS_RESEND_LIMIT", default=5), 600)
 PARTICIPANTS_CERTIFICATE_VERIFY_RATE = (env.int("PARTICIPANTS_CERTIFICATE_VERIFY_LIMIT", default=20), 600)
 # Privacy: how long personal data is kept. The privacy notices read these values (forum_portal.privacy), so

@@ -138,13 +138,13 @@ class EmailChannel(Channel):
             raise TransientDeliveryError(f"mail relay: {error.__class__.__name__}") from None
 
 
-# SMS backends: each has `send(*, to: str, text: str, reference: str)`.
+# SMS backends: each has `send(*, to: str, text: str, reference: str, idempotency_key: str = "")`.
 
 
 class ConsoleSmsBackend:
     """Print the SMS to standard output, so a developer sees it in the worker's console."""
 
-    def send(self, *, to: str, text: str, reference: str) -> None:
+    def send(self, *, to: str, text: str, reference: str, idempotency_key: str = "") -> None:
         sys.stdout.write(f"--- SMS {reference} to {to} ---\n{text}\n--- end ---\n")
         sys.stdout.flush()
 
@@ -152,7 +152,7 @@ class ConsoleSmsBackend:
 class FileSmsBackend:
     """Write each SMS to its own file under `NOTIFICATIONS_SMS_FILE_DIR` (default var/sms/)."""
 
-    def send(self, *, to: str, text: str, reference: str) -> None:
+    def send(self, *, to: str, text: str, reference: str, idempotency_key: str = "") -> None:
         folder = Path(settings.NOTIFICATIONS_SMS_FILE_DIR)
         folder.mkdir(parents=True, exist_ok=True)
         now = timezone.now()
@@ -164,9 +164,11 @@ class HttpSmsBackend:
     """POST to an SMS gateway: form fields `to`, `from` (the sender id), `text`, `reference`, Basic auth.
 
     The fields match common Cambodian aggregators' HTTP APIs; the URL, credentials and sender id are settings.
+    The message's idempotency key goes in an `Idempotency-Key` header: a worker killed after the gateway took a
+    message but before the outbox recorded it sends it again, and a gateway that honours the header sends it once.
     """
 
-    def send(self, *, to: str, text: str, reference: str) -> None:
+    def send(self, *, to: str, text: str, reference: str, idempotency_key: str = "") -> None:
         url = settings.NOTIFICATIONS_SMS_GATEWAY_URL
         if not url:
             raise PermanentDeliveryError("SMS_GATEWAY_URL is not set")
@@ -174,6 +176,8 @@ class HttpSmsBackend:
             {"to": to, "from": settings.NOTIFICATIONS_SMS_SENDER_ID, "text": text, "reference": reference}
         ).encode()
         headers = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
+        if idempotency_key:
+            headers["Idempotency-Key"] = idempotency_key
         if settings.NOTIFICATIONS_SMS_GATEWAY_USERNAME:
             credentials = f"{settings.NOTIFICATIONS_SMS_GATEWAY_USERNAME}:{settings.NOTIFICATIONS_SMS_GATEWAY_PASSWORD}"
             headers["Authorization"] = "Basic " + base64.b64encode(credentials.encode()).decode()
@@ -197,7 +201,9 @@ class SmsChannel(Channel):
     def send(self, message) -> None:
         if not message.to_phone:
             raise PermanentDeliveryError("no phone number")
-        sms_backend().send(to=message.to_phone, text=message.body, reference=f"m{message.pk}")
+        sms_backend().send(
+            to=message.to_phone, text=message.body, reference=f"m{message.pk}", idempotency_key=message.idempotency_key
+        )
 
 
 def telegram_call(method: str, payload: dict) -> dict:

@@ -6,6 +6,7 @@ serialises writers anyway.) Messages are recorded in the outbox in the same tran
 after commit by the notifications app.
 """
 
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -180,6 +181,8 @@ def _organizer_alerts(*, forum: Forum, confirmed: int, waiting: int, just_filled
 
 
 def _lock_forum(forum: Forum) -> Forum:
+    if not settings.PARTICIPANTS_REGISTRATION_LOCK:  # test-only: the fault tests' control run oversells
+        return Forum.objects.get(pk=forum.pk)
     return Forum.objects.select_for_update().get(pk=forum.pk)
 
 

@@ -58,7 +58,10 @@ def _public_forum(slug):
 
 
 @ratelimit(
-    scope="registration", limit=settings.PARTICIPANTS_REGISTER_RATE[0], period=settings.PARTICIPANTS_REGISTER_RATE[1]
+    scope="registration",
+    rate="PARTICIPANTS_REGISTER_RATE",
+    field="phone",
+    field_rate="PARTICIPANTS_REGISTER_PER_PHONE_RATE",
 )
 def register(request, slug):
     """Show and handle the public registration form of a forum."""

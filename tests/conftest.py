@@ -1,8 +1,12 @@
+import os
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.test import override_settings
 from django.utils import translation
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from accounts.roles import MFA_REQUIRED_ROLES, NSSF_STAFF, NSSF_SUPERVISORS, ORGANIZERS, PROGRAMME_OFFICERS, roles_sync
 from forum_portal.celery import app as celery_app
@@ -10,6 +14,18 @@ from tests.accounts.factories import UserFactory
 from tests.fakes import FakeHttpServer
 
 FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Property tests (Hypothesis): CI (`make test`, .ci/run: HYPOTHESIS_PROFILE=ci) tries 500 inputs per property;
+# a plain `pytest` run tries fewer. Examples share one test's database transaction and its client, hence the
+# function-scoped fixture check is off; no example database is written into the repository.
+_HYPOTHESIS_COMMON = {
+    "deadline": None,
+    "database": None,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+}
+hypothesis_settings.register_profile("ci", max_examples=500, **_HYPOTHESIS_COMMON)
+hypothesis_settings.register_profile("dev", max_examples=60, **_HYPOTHESIS_COMMON)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 @pytest.fixture(autouse=True, scope="session")

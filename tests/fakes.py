@@ -61,3 +61,52 @@ class FakeHttpServer:
     def __exit__(self, *exc):
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+class FakeSmsGateway:
+    """An SMS gateway on 127.0.0.1 that honours `Idempotency-Key`, as a gateway that supports it does.
+
+    A POST whose key it has seen is answered as before and not sent again. `deliveries` counts the texts it
+    sent per key, `posts_per_key` the POSTs received; `delay` seconds per POST makes a worker's run long enough
+    to kill it in the middle.
+    """
+
+    def __init__(self, *, delay: float = 0.0):
+        self.deliveries: dict[str, int] = {}
+        self.posts_per_key: dict[str, int] = {}
+        self.delay = delay
+        self.lock = threading.Lock()
+        gateway = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                key = self.headers.get("Idempotency-Key", "")
+                time.sleep(gateway.delay)
+                with gateway.lock:
+                    gateway.posts_per_key[key] = gateway.posts_per_key.get(key, 0) + 1
+                    # A key seen before gets the same answer and no second text; no key, a text each time.
+                    if gateway.posts_per_key[key] == 1 or not key:
+                        gateway.deliveries[key] = gateway.deliveries.get(key, 0) + 1
+                data = b'{"ok": true}'
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                """Keep the fake gateway's access log out of the test output."""
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/send"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.httpd.shutdown()
+        self.httpd.server_close()

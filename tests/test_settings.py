@@ -66,6 +66,15 @@ def test_production_settings_pass_check_deploy():
     assert "no issues" in result.stdout
 
 
+def test_production_answers_plain_http_only_when_explicitly_allowed():
+    # ALLOW_PLAIN_HTTP is for `make run-prod` on one machine; check --deploy then rightly complains.
+    result = _start(**PRODUCTION, SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="forums.example.org", ALLOW_PLAIN_HTTP="true")
+
+    assert result.returncode != 0
+    assert "security.W008" in result.stderr
+    assert "security.W004" in result.stderr
+
+
 def _run(args, tmp_path, **env):
     """Run `args` from the project folder with a .env file of `env` and no server variables of our own."""
     env_file = tmp_path / "test.env"
