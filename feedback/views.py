@@ -107,9 +107,9 @@ def concern_track(request):
 def concern_track_link(request, token):
     """Show a concern's status and answer at its stable link (see feedback.tracking); lookups are rate limited
     as the form's are, and the page's Referer never carries its path."""
-    limit, period = settings.FEEDBACK_TRACK_RATE
-    if not hit(request, scope="concern-track", limit=limit, period=period):
-        return render(request, "429.html", {"retry_after": period}, status=429)
+    wait = within_limits(request, scope="concern-track", rate="FEEDBACK_TRACK_RATE")
+    if wait is not None:
+        return limited(request, period=wait)
     concern = tracking.concern_from_track_token(token=token)
     if concern is None:
         raise Http404

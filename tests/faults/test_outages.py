@@ -56,7 +56,7 @@ def _concern_data(n: int, token: str, province_pk: int) -> dict:
         "gender": "woman",
         "contact_name": f"Worker {n}",
         "contact_phone": f"092{200000 + n}",
-        "consent_to_contact": "on",
+        "contact_choice": "contact",
         "website": "",
     }
 

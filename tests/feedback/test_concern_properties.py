@@ -33,7 +33,7 @@ def base_form():
         "gender": "woman",
         "contact_name": "Srey Leak",
         "contact_phone": "092 345 678",
-        "consent_to_contact": "on",
+        "contact_choice": "contact",
         "website": "",
     }
 
@@ -46,7 +46,7 @@ def concern_posts(draw, base: dict) -> dict:
     data["contact_name"] = draw(hostile_text())
     for key in draw(st.sets(st.sampled_from(sorted(base)), max_size=3)):
         data[key] = draw(st.one_of(hostile_text(), st.just(None)))
-    for flag in ("anonymous", "sensitive"):
+    for flag in ("contact_choice", "sensitive"):
         if draw(st.booleans()):
             data[flag] = draw(st.sampled_from(["on", "true", "1", *PAYLOADS[:3]]))
     return {key: value for key, value in data.items() if value is not None}

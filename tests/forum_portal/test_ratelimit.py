@@ -137,6 +137,7 @@ def test_registration_and_concern_saved_when_the_cache_is_down(cache_down, clien
             "province": Province.objects.get(name_en="Kampot").pk,
             "sector": "garment",
             "gender": "woman",
+            "contact_choice": "anonymous",
             "website": "",
         },
     )
