@@ -28,7 +28,7 @@ help:
 	@echo "make run      set everything up and start the portal (web, Celery worker and beat)"
 	@echo "make run-prod the production process set (gunicorn, worker, beat; Procfile) on local PostgreSQL and Redis"
 	@echo "make test     set everything up and run ruff, the import layers and the test suite"
-	@echo "make bench    run the benchmarks in bench/"
+	@echo "make bench    seed 100,000 registrations and concerns, load the portal under gunicorn with wrk (README: Performance)"
 	@echo "make fmt      format the code (ruff)"
 	@echo "make lint     lint the code (ruff) and check the import layers (import-linter)"
 	@echo "make messages update the translation catalogues; make compilemessages to compile them"
@@ -86,7 +86,7 @@ test: setup
 
 .PHONY: bench
 bench: setup
-	@source scripts/detect-services.sh && for b in bench/bench_*.py; do $(PY) $$b || exit 1; done
+	@source scripts/detect-services.sh && $(PY) bench/bench_http.py $(BENCH_ARGS)
 
 .PHONY: fmt
 fmt: $(VENV)/.installed

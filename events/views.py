@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
+from django.utils.decorators import method_decorator
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
@@ -23,12 +24,14 @@ from events.forms import (
 )
 from events.mixins import ManageForumMixin
 from events.models import Forum, ForumSeries, Material
+from forum_portal.pagecache import public_page_cached
 
 MANAGE_PERMISSION = "events.manage_forums"
 # The home page shows the next forums only; the forum list pages through all of them.
 HOME_LIMIT = 9
 
 
+@method_decorator(public_page_cached(), name="dispatch")
 class HomeView(TemplateView):
     template_name = "events/home.html"
 
@@ -42,6 +45,7 @@ class HomeView(TemplateView):
         )
 
 
+@method_decorator(public_page_cached(allowed_params=frozenset({"page", "series"})), name="dispatch")
 class ForumListView(ListView):
     template_name = "events/forum_list.html"
     context_object_name = "forums"
@@ -60,6 +64,7 @@ class ForumListView(ListView):
         )
 
 
+@public_page_cached()
 def forum_detail(request, slug):
     try:
         forum = selectors.forum_public_detail(slug=slug)

@@ -457,3 +457,12 @@ CELERY_BEAT_SCHEDULE["feedback-commitment-followers-retention"] = {
 # WeasyPrint (PDF sign-in sheets and badges) and fontTools report every step at INFO; keep warnings only.
 LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}
 LOGGING["loggers"]["fontTools"] = {"level": "WARNING"}
+
+# Public pages for anonymous visitors come from the cache (forum_portal.pagecache): a copy lives this long at most,
+# and seats taken or freed show within PUBLIC_PAGE_SEATS_LAG_SECONDS plus that. 0 turns the cache off.
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=5)
+PUBLIC_PAGE_SEATS_LAG_SECONDS = env.int("PUBLIC_PAGE_SEATS_LAG_SECONDS", default=3)
+# Each web process keeps the copies it served this long, so a hit needs no round trip to Redis.
+PUBLIC_PAGE_LOCAL_SECONDS = env.int("PUBLIC_PAGE_LOCAL_SECONDS", default=1)
+# `make bench` mounts a bare view at /bench/bare/ to compare the pages with; never on in a real deployment.
+BENCH_BARE_VIEW = env.bool("BENCH_BARE_VIEW", default=False)

@@ -1,4 +1,5 @@
 from allauth.account.decorators import secure_admin_login
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -24,3 +25,8 @@ urlpatterns += i18n_patterns(
     path("", include("audit.urls")),
     prefix_default_language=True,
 )
+
+if settings.BENCH_BARE_VIEW:
+    from forum_portal.bench import bare_view
+
+    urlpatterns.append(path("bench/bare/", bare_view, name="bench_bare"))

@@ -8,6 +8,6 @@ class ParticipantsConfig(AppConfig):
 
     def ready(self):
         # Importing the module connects its receivers (forum changed or cancelled, Telegram start).
-        from participants import messages
+        from participants import messages, receivers  # noqa: F401 - importing receivers connects them
 
         messages.purposes_declare()

@@ -175,7 +175,10 @@ class RegistrationForm(_RegistrationFieldsMixin, forms.ModelForm):
 
     def save(self, commit=True, *, walk_in: bool = False, by=None) -> Registration:
         """Register through the service; raises the service's errors (closed, duplicate)."""
-        return services.registration_create(forum=self.forum, data=self.registration_data(), walk_in=walk_in, by=by)
+        # is_valid() ran the model's validation on these fields already; the service need not run it again.
+        return services.registration_create(
+            forum=self.forum, data=self.registration_data(), walk_in=walk_in, by=by, validated=True
+        )
 
 
 class WalkInForm(RegistrationForm):

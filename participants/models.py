@@ -109,6 +109,8 @@ class Registration(people.PersonDescription):
             models.Index(fields=["forum", "status", "created_at"], name="registration_queue_idx"),
             models.Index(fields=["forum", "created_at", "id"], name="registration_list_idx"),
             models.Index(fields=["forum", "full_name"], name="registration_name_idx"),
+            # Every figure of a forum (seats, check-in counters, list totals) in one index-only scan.
+            models.Index(fields=["forum", "status", "gender", "checked_in_at"], name="registration_counts_idx"),
         ]
         constraints = [
             # A walk-in registered by an organizer with a shared-phone note may reuse a phone; nobody else may.

@@ -1,9 +1,11 @@
 """Writes for registrations: exact capacity, the waiting list, duplicates, self-service, check-in.
 
-Every write that can change who holds a seat locks the forum row first (`select_for_update`), so
-concurrent registrations on PostgreSQL queue behind one another and capacity holds exactly. (SQLite
-serialises writers anyway.) Messages are recorded in the outbox in the same transaction and delivered
-after commit by the notifications app.
+Every write that can change who holds a seat locks the forum row first (`select_for_update`, in
+`_lock_forum`), so concurrent registrations on PostgreSQL queue behind one another and capacity holds exactly.
+(SQLite serialises writers anyway.) Messages are recorded in the outbox in the same transaction and delivered
+after commit by the notifications app; a new registration is the exception: it validates before taking the
+lock and records its messages in a second transaction right after the seat decision commits, so a rush of
+registrations waits on the lock only for the decision (`_seat_decide`).
 """
 
 from django.conf import settings
@@ -234,6 +236,7 @@ def registration_create(
     shared_phone_note: str = "",
     client_id=None,
     checked_in_at=None,
+    validated: bool = False,
 ) -> Registration:
     """Register a person for `forum`: a confirmed seat while any is left, else a place on the waiting list.
 
@@ -243,40 +246,42 @@ def registration_create(
     walk-in queued on a device offline brings its `client_id` and the time it was checked in there.
     Raise RegistrationClosedError outside the registration window and DuplicateRegistrationError when the
     phone, email or NSSF number is already registered. Queue the confirmation or waiting-list message, and
-    the organizers' alerts when the forum fills up or the waiting list passes a threshold.
+    the organizers' alerts when the forum fills up or the waiting list passes a threshold. `validated` says
+    that a ModelForm already ran the model's validation on `data` (a dozen queries not to run twice).
     """
     data = {**data, "email": (data.get("email") or "").strip().lower()}
-    with transaction.atomic():
-        forum = _lock_forum(forum)
-        if not walk_in:
-            reason = selectors.registration_closed_reason(forum=forum)
-            if reason:
-                raise RegistrationClosedError(reason, code="closed")
-        shared_phone_note = shared_phone_note.strip() if walk_in else ""
-        _check_duplicate(forum=forum, data={**data, "phone": ""} if shared_phone_note else data)
-        confirmed = _confirmed_count(forum)
-        has_seat = walk_in or confirmed < forum.capacity
-        now = timezone.now()
-        registration = Registration(
-            forum=forum,
-            code=code_new(),
-            status=Status.CONFIRMED if has_seat else Status.WAITING,
-            consent_at=now,
-            **{name: data.get(name) for name in REGISTRATION_FIELDS if name in data},
-        )
-        if walk_in:
-            registration.is_walk_in = True
-            registration.checked_in_at = checked_in_at or now
-            registration.checked_in_by = by
-            registration.shared_phone_note = shared_phone_note
-            registration.check_in_client_id = client_id
+    shared_phone_note = shared_phone_note.strip() if walk_in else ""
+    now = timezone.now()
+    registration = Registration(
+        forum=forum,
+        code=code_new(),
+        # The seat decision below may make it WAITING; both hold a place, so they validate alike.
+        status=Status.CONFIRMED,
+        consent_at=now,
+        **{name: data.get(name) for name in REGISTRATION_FIELDS if name in data},
+    )
+    if walk_in:
+        registration.is_walk_in = True
+        registration.checked_in_at = checked_in_at or now
+        registration.checked_in_by = by
+        registration.shared_phone_note = shared_phone_note
+        registration.check_in_client_id = client_id
+    # Validation (a dozen queries) runs before the forum is locked, so that concurrent registrations wait for
+    # each other only for the seat decision itself; the duplicate check runs again under the lock.
+    duplicate_data = {**data, "phone": ""} if shared_phone_note else data
+    _check_duplicate(forum=forum, data=duplicate_data)
+    if not validated:
         registration.full_clean()
-        registration.save()
+    confirmed, waiting = _seat_decide(registration=registration, data=duplicate_data, walk_in=walk_in)
+    has_seat = registration.status == Status.CONFIRMED
+    forum = registration.forum
+    # The confirmation, the waiting-list message and the organizers' alerts: outside the lock, in their own
+    # transaction (the outbox delivers them once it commits).
+    with transaction.atomic():
         registration.confirmations_sent = 1
         Registration.objects.filter(pk=registration.pk).update(confirmations_sent=1)
         purpose = "registration_confirmed" if has_seat else "registration_waitlisted"
         _participant_message(registration=registration, purpose=purpose)
-        waiting = 0 if has_seat else Registration.objects.filter(forum=forum, status=Status.WAITING).count()
         _organizer_alerts(
             forum=forum,
             confirmed=confirmed + has_seat,
@@ -284,6 +289,33 @@ def registration_create(
             just_filled=has_seat and confirmed + 1 == forum.capacity,
         )
     return registration
+
+
+def _seat_decide(*, registration: Registration, data: dict, walk_in: bool) -> tuple[int, int]:
+    """Lock the forum, decide whether `registration` gets a seat or waits, and save it; return the confirmed
+    count before it and the waiting count after it.
+
+    The forum's row lock is held only for this transaction: the window check, the duplicate check, one count and
+    the insert. Raise RegistrationClosedError or DuplicateRegistrationError as `registration_create` says.
+    """
+    with transaction.atomic():
+        forum = _lock_forum(registration.forum)
+        registration.forum = forum
+        if not walk_in:
+            reason = selectors.registration_closed_reason(forum=forum)
+            if reason:
+                raise RegistrationClosedError(reason, code="closed")
+        _check_duplicate(forum=forum, data=data)
+        confirmed = _confirmed_count(forum)
+        if not (walk_in or confirmed < forum.capacity):
+            registration.status = Status.WAITING
+        registration.save()
+        waiting = (
+            0
+            if registration.status == Status.CONFIRMED
+            else Registration.objects.filter(forum=forum, status=Status.WAITING).count()
+        )
+    return confirmed, waiting
 
 
 def _promote_next(forum: Forum) -> Registration | None:

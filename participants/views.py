@@ -21,6 +21,7 @@ from events.mixins import ManageForumMixin
 from events.models import Forum
 from events.selectors import forums_public
 from forum_portal.links import safe_next_url
+from forum_portal.pagination import DeferredJoinPaginator
 from forum_portal.ratelimit import ratelimit
 from participants import exports, selectors, services
 from participants import messages as participant_messages
@@ -186,12 +187,18 @@ class ManageListView(ManageForumMixin, ListView):
     context_object_name = "registrations"
     paginate_by = 50
 
+    # A deep page (page 1,000 of a 100,000-person forum) reads its 50 ids from the index first.
+    paginator_class = DeferredJoinPaginator
+
     def get_queryset(self):
         self.filter_form = FilterForm(self.request.GET or None)
-        return selectors.registrations_for_manage(forum=self.forum, filters=self.filter_form.filters())
+        self.filters = self.filter_form.filters()
+        return selectors.registrations_for_manage(forum=self.forum, filters=self.filters)
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        self.totals = selectors.registration_totals(queryset=queryset)
+        self.seats, self.totals = selectors.registration_list_figures(
+            forum=self.forum, queryset=queryset, filtered=bool(self.filters)
+        )
         paginator = super().get_paginator(queryset, per_page, **kwargs)
         paginator.count = self.totals["total"]  # already counted with the totals: one query less
         return paginator
@@ -199,14 +206,14 @@ class ManageListView(ManageForumMixin, ListView):
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
         query.pop("page", None)
-        context = super().get_context_data(  # paginates, which computes self.totals
+        context = super().get_context_data(  # paginates, which computes self.seats and self.totals
             filter_form=self.filter_form,
-            seats=selectors.forum_seat_counts(forum=self.forum),
             targets=selectors.seat_target_progress(forum=self.forum),
             query_string=query.urlencode(),
             **kwargs,
         )
         context["totals"] = self.totals
+        context["seats"] = self.seats
         return context
 
 

@@ -171,3 +171,10 @@ def _message_settings(settings, tmp_path):
     settings.NOTIFICATIONS_MAX_ATTEMPTS = 3
     settings.TELEGRAM_BOT_TOKEN = ""
     settings.TELEGRAM_BOT_USERNAME = ""
+
+
+@pytest.fixture(autouse=True)
+def _public_page_cache_off(settings):
+    """Render public pages on every request: most tests change a forum and look again inside one transaction, where
+    the cache's invalidation (on commit) never runs. tests/forum_portal/test_pagecache.py turns it on."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
