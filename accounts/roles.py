@@ -27,6 +27,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "notifications.view_message_log",
         "notifications.send_announcement",
         "notifications.view_message_overview",
+        "reports.view_dashboards",
+        "reports.view_exact_figures",
     ],
     NSSF_STAFF: [
         "feedback.review_concerns",
@@ -34,6 +36,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "feedback.record_concerns",
         "feedback.view_concern_statistics",
         "notifications.view_message_overview",
+        "reports.view_desk_dashboard",
+        "reports.view_exact_figures",
+        "reports.export_concerns",
     ],
     NSSF_SUPERVISORS: [
         "feedback.review_concerns",
@@ -43,9 +48,18 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "feedback.supervise_concerns",
         "audit.view_audit_trail",
         "notifications.view_message_overview",
+        "reports.view_dashboards",
+        "reports.view_desk_dashboard",
+        "reports.view_exact_figures",
+        "reports.export_concerns",
     ],
-    # Dashboards and reports come with issue 9; until then the role exists for two-factor and the matrix.
-    PROGRAMME_OFFICERS: [],
+    # Monitoring and reporting (Oxfam MEAL, NSSF planning): every figure, small numbers hidden, nothing personal,
+    # nothing to change.
+    PROGRAMME_OFFICERS: [
+        "reports.view_dashboards",
+        "reports.view_desk_dashboard",
+        "reports.export_anonymised",
+    ],
 }
 
 
