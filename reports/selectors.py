@@ -32,7 +32,7 @@ from feedback.models import Concern, PublicHoliday
 from feedback.selectors import concerns_visible_to, overdue_q
 from participants.models import Registration
 from participants.selectors import seat_target_progress
-from reports.figures import Cell, Table, hide_column, share, suppress, suppress_counts, table_from_counts
+from reports.figures import SMALL_NUMBER, Cell, Table, hide_column, share, suppress, suppress_counts, table_from_counts
 
 RStatus = Registration.Status
 CStatus = Concern.Status
@@ -153,8 +153,11 @@ def _totals_for_reader(figures: dict, *, exact: bool) -> dict:
             shown[key] = cell.shown
         shown["total"] = total.shown
     shown["attendance_rate"] = share(shown["attended"], shown["confirmed"])
-    shown["women_attended_share"] = share(shown["women_attended"], shown["attended"])
-    shown["women_registered_share"] = share(shown["women_registered"], shown["registered"])
+    for women, whole in (("women_attended", "attended"), ("women_registered", "registered")):
+        # With the whole shown, a share gives back the others (men, "prefer not to say"): hide it when they are few.
+        others = figures[whole] - figures[women]
+        small = not exact and 0 < others < SMALL_NUMBER
+        shown[f"{women}_share"] = None if small else share(shown[women], shown[whole])
     return shown
 
 
