@@ -1,6 +1,8 @@
 """A small world whose figures are counted by hand in the tests: one forum with eight registrations and three
 concerns, and an empty forum in the same series."""
 
+import shutil
+import subprocess
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -21,6 +23,12 @@ NAMES += ["Bopha Hotel"]
 PHONES = [f"+8551277700{n}" for n in range(8)]
 SENSITIVE_TEXT = "The district officer asked me for money before signing my claim."
 CONCERN_CONTACT = "Kanha India"
+
+
+def pdf_text(body: bytes) -> str:
+    """Return the text layer of a PDF as poppler's pdftotext reads it (what a reader copies or searches)."""
+    command = [shutil.which("pdftotext"), "-layout", "-", "-"]
+    return subprocess.run(command, input=body, capture_output=True, check=True).stdout.decode()  # noqa: S603 (fixed command, own bytes)
 
 
 @dataclass
