@@ -92,26 +92,22 @@ def csv_lines(queryset: QuerySet, columns: list[Column]) -> Iterable[str]:
         yield writer.writerow(values)
 
 
-def xlsx_file(queryset: QuerySet, columns: list[Column], *, sheet: str):
-    """Return an open temporary file holding the XLSX workbook, rewound; the caller sends and closes it."""
-    workbook = Workbook(write_only=True)
-    worksheet = workbook.create_sheet(sheet[:31])
-    worksheet.append([column.header for column in columns])
-    for values in rows(queryset, columns):
-        worksheet.append(values)
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 (handed to the response, which closes it once sent)
-    workbook.save(spool)
-    spool.seek(0)
-    return spool
+def xlsx_chunks(queryset: QuerySet, columns: list[Column], *, sheet: str, size: int = 64 * 1024) -> Iterator[bytes]:
+    """Yield an XLSX workbook's bytes: written row by row to a temporary file on disk, then read back in chunks.
 
-
-def file_chunks(spool, size: int = 64 * 1024) -> Iterator[bytes]:
-    """Yield a temporary file's bytes and close (so delete) it once sent, or once the client goes away."""
-    try:
+    Nothing is read or written until the response is sent; the file is deleted once sent, or when the client
+    goes away (the generator is closed).
+    """
+    with tempfile.TemporaryFile() as spool:
+        workbook = Workbook(write_only=True)
+        worksheet = workbook.create_sheet(sheet[:31])
+        worksheet.append([column.header for column in columns])
+        for values in rows(queryset, columns):
+            worksheet.append(values)
+        workbook.save(spool)
+        spool.seek(0)
         while chunk := spool.read(size):
             yield chunk
-    finally:
-        spool.close()
 
 
 # Concerns --------------------------------------------------------------------------------------------------------

@@ -155,8 +155,7 @@ class _FileExport(View):
 
     def send(self, queryset, columns, *, filename: str, sheet: str):
         if self.file_format == "xlsx":
-            spool = exports.xlsx_file(queryset, columns, sheet=sheet)
-            response = StreamingHttpResponse(exports.file_chunks(spool), content_type=XLSX)
+            response = StreamingHttpResponse(exports.xlsx_chunks(queryset, columns, sheet=sheet), content_type=XLSX)
         else:
             content = exports.csv_lines(queryset, columns)
             response = StreamingHttpResponse(content, content_type="text/csv; charset=utf-8")
