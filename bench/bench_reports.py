@@ -1,6 +1,6 @@
 """Dashboards and exports at scale, served by gunicorn with the production settings.
 
-Creates a throwaway database (test_<name>, like the test runner; `--keep` reuses it and its data), seeds the
+Creates a throwaway database (bench_reports_<name>; `--keep` keeps it, and its data, for the next run), seeds the
 demo data plus `--participants` registrations (in one benchmark forum) and `--concerns` concerns with
 seed_demo, collects the static files, starts gunicorn (one worker, DJANGO_ENV=production) and times, one
 request at a time over HTTP:
@@ -19,6 +19,7 @@ import io
 import os
 import secrets
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -42,7 +43,14 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
-PORT = 8765
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+PORT = _free_port()
 
 
 def _database_url() -> str:
@@ -106,10 +114,13 @@ def main():
     args = parser.parse_args()
 
     old_name = connection.settings_dict["NAME"]
+    # A name of its own, so that a kept benchmark database never meets the test runner's.
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = f"bench_reports_{old_name}"
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=args.keep)
     var_dir = Path(tempfile.mkdtemp(prefix="bench-reports-"))
     server = None
     try:
+        from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group
 
         import events.demo
@@ -125,11 +136,16 @@ def main():
         seeded = time.perf_counter() - start
         connection.cursor().execute("ANALYZE")
         forum = Registration.objects.filter(forum__slug=BENCHMARK_SLUG).select_related("forum__series").first().forum
-        officer = UserFactory(two_factor=True)
-        officer.groups.add(Group.objects.get(name=PROGRAMME_OFFICERS))
-        supervisor = UserFactory(two_factor=True)
-        supervisor.groups.add(Group.objects.get(name=NSSF_SUPERVISORS))
-        sessions = {"officer": _session(officer), "supervisor": _session(supervisor)}
+
+        def user(email, role):
+            found = get_user_model().objects.filter(email=email).first() or UserFactory(email=email, two_factor=True)
+            found.groups.add(Group.objects.get(name=role))
+            return found
+
+        sessions = {
+            "officer": _session(user("bench-officer@example.org", PROGRAMME_OFFICERS)),
+            "supervisor": _session(user("bench-supervisor@example.org", NSSF_SUPERVISORS)),
+        }
         registrations = Registration.objects.count()
         series_registrations = Registration.objects.filter(forum__series=forum.series).count()
         concerns = Concern.objects.count()
@@ -147,16 +163,29 @@ def main():
         subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
         gunicorn = str(Path(python).with_name("gunicorn"))
         server = subprocess.Popen(
-            [gunicorn, "forum_portal.wsgi", "-b", f"127.0.0.1:{PORT}", "-w", "1", "--timeout", "600", "-q"],
+            [
+                gunicorn,
+                "forum_portal.wsgi",
+                "-b",
+                f"127.0.0.1:{PORT}",
+                "-w",
+                "1",
+                "--timeout",
+                "600",
+                "--log-level",
+                "warning",
+            ],
             cwd=ROOT,
             env=env,
         )
-        for _ in range(100):
+        for _ in range(150):
             try:
                 if _get("/healthz", "")[0] == 200:
                     break
             except OSError:
                 time.sleep(0.2)
+        else:
+            raise SystemExit("gunicorn did not start")
         worker = _worker_pid(server.pid)
 
         print(
