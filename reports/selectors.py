@@ -9,13 +9,11 @@ from datetime import date, timedelta
 
 from django.db import connection
 from django.db.models import (
-    Aggregate,
     BooleanField,
     CharField,
     Count,
     ExpressionWrapper,
     F,
-    FloatField,
     Func,
     IntegerField,
     Q,
@@ -91,27 +89,34 @@ def _labels(dimension: str, provinces: dict, forums: dict | None = None) -> dict
     return labels
 
 
-def _union_by_dimension(queryset: QuerySet, dimensions, counts: dict, *, also: tuple = ()) -> list[dict]:
+def _union_by_dimension(
+    queryset: QuerySet, dimensions, counts: dict, *, also: tuple = (), total: bool = False
+) -> list[dict]:
     """Return rows {dimension, key, *also, *counts} grouped by each dimension in turn, in one query.
 
     `counts` names what to count: {name: a condition, or None for every row}. Dimension values are text, so
     that a province id and a gender share one column. PostgreSQL groups by GROUPING SETS (one pass over the
-    rows); other databases by a UNION ALL of one GROUP BY per dimension.
+    rows); other databases by a UNION ALL of one GROUP BY per dimension. With `total`, rows of dimension
+    "total" (key "") count everything, per `also`.
     """
     field = {"province": "province_id", "forum": "forum_id"}
     if connection.vendor == "postgresql":
-        rows = _grouping_sets(queryset, [field.get(name, name) for name in dimensions], counts, also=also)
-        names = dict(zip([field.get(name, name) for name in dimensions], dimensions, strict=True))
+        columns = [field.get(name, name) for name in dimensions]
+        rows = _grouping_sets(queryset, columns, counts, also=also, total=total)
+        names = dict(zip(columns, dimensions, strict=True))
         for row in rows:
-            row["dimension"] = names[row["dimension"]]
+            row["dimension"] = names.get(row["dimension"], row["dimension"])
         return rows
     aggregates = {name: Count("pk", filter=condition) for name, condition in counts.items()}
+    keys = {name: Cast(field.get(name, name), CharField()) for name in dimensions}
+    if total:
+        keys["total"] = Value("", output_field=CharField())
     parts = [
         queryset.order_by()
-        .annotate(dimension=Value(name, output_field=CharField()), key=Cast(field.get(name, name), CharField()))
+        .annotate(dimension=Value(name, output_field=CharField()), key=key)
         .values("dimension", "key", *also)
         .annotate(**aggregates)
-        for name in dimensions
+        for name, key in keys.items()
     ]
     query = (parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]).order_by()
     rows = list(query)
@@ -120,7 +125,7 @@ def _union_by_dimension(queryset: QuerySet, dimensions, counts: dict, *, also: t
     return rows
 
 
-def _grouping_sets(queryset: QuerySet, columns: list[str], counts: dict, *, also: tuple) -> list[dict]:
+def _grouping_sets(queryset: QuerySet, columns: list[str], counts: dict, *, also: tuple, total: bool) -> list[dict]:
     """Count `queryset` grouped by each of `columns` (with `also`) in one pass, by PostgreSQL's GROUPING SETS."""
     flags = {
         f"count_{name}": ExpressionWrapper(condition, output_field=BooleanField())
@@ -138,6 +143,8 @@ def _grouping_sets(queryset: QuerySet, columns: list[str], counts: dict, *, also
         for name, condition in counts.items()
     )
     sets = ", ".join(f"({', '.join(quoted(c) for c in (*also, column))})" for column in columns)
+    if total:
+        sets += f", ({', '.join(quoted(c) for c in also)})"
     sql = (
         f"SELECT {grouping}, {keys}{extra}, {aggregates} FROM ({base_sql}) AS base "  # noqa: S608 (names quoted)
         f"GROUP BY GROUPING SETS ({sets})"
@@ -148,8 +155,12 @@ def _grouping_sets(queryset: QuerySet, columns: list[str], counts: dict, *, also
     width = len(columns)
     rows = []
     for record in fetched:
-        index = record[:width].index(0)  # the one column this row is grouped by (GROUPING() is 0 for it)
-        row = {"dimension": columns[index], "key": record[width + index] or ""}
+        grouped = record[:width]
+        if 0 in grouped:  # the one column this row is grouped by (GROUPING() is 0 for it)
+            index = grouped.index(0)
+            row = {"dimension": columns[index], "key": record[width + index] or ""}
+        else:
+            row = {"dimension": "total", "key": ""}
         row.update(zip(also, record[2 * width : 2 * width + len(also)], strict=True))
         row.update(zip(counts, record[2 * width + len(also) :], strict=True))
         rows.append(row)
@@ -172,19 +183,34 @@ def _tables(rows, *, dimensions, columns: list[str], values: list[str], labels_f
 # Forum dashboard -------------------------------------------------------------------------------------------------
 
 
-def registration_totals(*, registrations: QuerySet[Registration]) -> dict:
-    """Return the counts of a set of registrations in one query: status, attendance, women."""
-    figures = registrations.order_by().aggregate(
-        total=Count("pk"),
-        confirmed=Count("pk", filter=Q(status=RStatus.CONFIRMED)),
-        waiting=Count("pk", filter=Q(status=RStatus.WAITING)),
-        cancelled=Count("pk", filter=Q(status=RStatus.CANCELLED)),
-        registered=Count("pk", filter=REGISTERED),
-        attended=Count("pk", filter=ATTENDED),
-        women_registered=Count("pk", filter=REGISTERED & Q(gender=people.Gender.WOMAN)),
-        women_attended=Count("pk", filter=ATTENDED & Q(gender=people.Gender.WOMAN)),
-    )
-    return figures
+TOTAL_COUNTS = {
+    "total": None,
+    "confirmed": Q(status=RStatus.CONFIRMED),
+    "waiting": Q(status=RStatus.WAITING),
+    "cancelled": Q(status=RStatus.CANCELLED),
+    "registered": REGISTERED,
+    "attended": ATTENDED,
+    "women_registered": REGISTERED & Q(gender=people.Gender.WOMAN),
+    "women_attended": ATTENDED & Q(gender=people.Gender.WOMAN),
+}
+
+
+def registration_rows(*, registrations: QuerySet[Registration], also: tuple = (), by_day: bool = False) -> list:
+    """Return the registrations counted by each person dimension, in total (dimension "total") and, if asked,
+    by the day they registered (dimension "day"), per `also`: one pass over the rows on PostgreSQL."""
+    dimensions = [*PERSON_DIMENSIONS, "day"] if by_day else list(PERSON_DIMENSIONS)
+    queryset = registrations.annotate(day=TruncDate("created_at")) if by_day else registrations
+    return _union_by_dimension(queryset, dimensions, TOTAL_COUNTS, also=also, total=True)
+
+
+def _over_time(rows) -> list[tuple[date, int]]:
+    """Return (day, registrations so far) for every day someone registered (cancellations left out)."""
+    running, points = 0, []
+    for row in sorted((row for row in rows if row["dimension"] == "day"), key=lambda row: str(row["key"])):
+        running += row["registered"]
+        if row["registered"]:
+            points.append((date.fromisoformat(str(row["key"])[:10]), running))
+    return points
 
 
 def _totals_for_reader(figures: dict, *, exact: bool) -> dict:
@@ -206,23 +232,6 @@ def _totals_for_reader(figures: dict, *, exact: bool) -> dict:
         small = not exact and 0 < others < SMALL_NUMBER
         shown[f"{women}_share"] = None if small else share(shown[women], shown[whole])
     return shown
-
-
-def registrations_over_time(*, registrations: QuerySet[Registration]) -> list[tuple[date, int]]:
-    """Return (day, registrations so far) for every day someone registered (one query; cancellations left out)."""
-    days = (
-        registrations.filter(REGISTERED)
-        .order_by()
-        .annotate(day=TruncDate("created_at"))
-        .values("day")
-        .annotate(n=Count("pk"))
-        .order_by("day")
-    )
-    running, points = 0, []
-    for row in days:
-        running += row["n"]
-        points.append((row["day"], running))
-    return points
 
 
 def speaker_shares(*, forums) -> dict:
@@ -255,13 +264,10 @@ def forum_dashboard(*, forum: Forum, user) -> dict:
     """Return every figure of one forum's dashboard and report, for `user` (small numbers hidden if they must be)."""
     exact = exact_figures_allowed(user)
     registrations = Registration.objects.filter(forum=forum)
-    totals = _totals_for_reader(registration_totals(registrations=registrations), exact=exact)
+    rows = registration_rows(registrations=registrations, by_day=True)
+    counted = next((row for row in rows if row["dimension"] == "total"), dict.fromkeys(TOTAL_COUNTS, 0))
+    totals = _totals_for_reader({key: counted[key] for key in TOTAL_COUNTS}, exact=exact)
     provinces = province_labels()
-    rows = _union_by_dimension(
-        registrations,
-        PERSON_DIMENSIONS,
-        {"registered": REGISTERED, "attended": ATTENDED},
-    )
     breakdowns = _tables(
         rows,
         dimensions=PERSON_DIMENSIONS,
@@ -281,7 +287,7 @@ def forum_dashboard(*, forum: Forum, user) -> dict:
     return {
         "exact": exact,
         "totals": totals,
-        "over_time": registrations_over_time(registrations=registrations),
+        "over_time": _over_time(rows),
         "breakdowns": breakdowns,
         "speakers": {**speakers, "women_share": share(speakers["women"], speakers["known"])},
         "targets": targets,
@@ -377,39 +383,23 @@ def series_dashboard(*, series: ForumSeries, user) -> dict:
     forums = series_forums(series=series)
     registrations = Registration.objects.filter(forum__series=series).exclude(forum__status=Forum.Status.CANCELLED)
     concerns = Concern.objects.filter(forum__series=series).exclude(forum__status=Forum.Status.CANCELLED)
-    per_forum_rows = (
-        registrations.order_by()
-        .values("forum_id")
-        .annotate(
-            total=Count("pk"),
-            confirmed=Count("pk", filter=Q(status=RStatus.CONFIRMED)),
-            waiting=Count("pk", filter=Q(status=RStatus.WAITING)),
-            cancelled=Count("pk", filter=Q(status=RStatus.CANCELLED)),
-            registered=Count("pk", filter=REGISTERED),
-            attended=Count("pk", filter=ATTENDED),
-            women_registered=Count("pk", filter=REGISTERED & Q(gender=people.Gender.WOMAN)),
-            women_attended=Count("pk", filter=ATTENDED & Q(gender=people.Gender.WOMAN)),
-        )
-    )
+    rows = registration_rows(registrations=registrations, also=("forum_id",))
     concern_counts = dict(concerns.order_by().values_list("forum_id").annotate(n=Count("pk")))
-    empty = dict.fromkeys(
-        ("total", "confirmed", "waiting", "cancelled", "registered", "attended", "women_registered", "women_attended"),
-        0,
-    )
-    by_forum = {row.pop("forum_id"): row for row in per_forum_rows}
-    overall = {key: sum(row[key] for row in by_forum.values()) for key in empty}
-    per_forum = [
-        {
-            "forum": forum,
-            "figures": _totals_for_reader({**empty, **by_forum.get(forum.pk, {})}, exact=exact),
-            "concerns": concern_counts.get(forum.pk, 0)
-            if exact
-            else suppress_counts({"n": concern_counts.get(forum.pk, 0)})["n"],
-        }
-        for forum in forums
-    ]
+    empty = dict.fromkeys(TOTAL_COUNTS, 0)
+    by_forum = {row["forum_id"]: row for row in rows if row["dimension"] == "total"}
+    overall = {key: sum(row[key] for row in by_forum.values()) for key in TOTAL_COUNTS}
+    per_forum = []
+    for forum in forums:
+        counted = by_forum.get(forum.pk, empty)
+        concern_count = concern_counts.get(forum.pk, 0)
+        per_forum.append(
+            {
+                "forum": forum,
+                "figures": _totals_for_reader({key: counted[key] for key in TOTAL_COUNTS}, exact=exact),
+                "concerns": concern_count if exact else suppress_counts({"n": concern_count})["n"],
+            }
+        )
     provinces = province_labels()
-    rows = _union_by_dimension(registrations, PERSON_DIMENSIONS, {"registered": REGISTERED}, also=("forum_id",))
     forum_ids = [forum.pk for forum in forums]
     side_by_side = []
     names = _dimension_names()
@@ -479,21 +469,6 @@ class WorkingDays(Func):
         return sql, params
 
 
-class Percentile(Aggregate):
-    """PostgreSQL's continuous percentile (PERCENTILE_CONT) of an expression; NULLs are ignored."""
-
-    function = "PERCENTILE_CONT"
-    output_field = FloatField()
-
-    def __init__(self, expression, *, fraction: float, **extra):
-        self.fraction = float(fraction)
-        super().__init__(expression, **extra)
-
-    @property
-    def template(self):
-        return f"%(function)s({self.fraction}) WITHIN GROUP (ORDER BY %(expressions)s)"
-
-
 CLOCKS = {
     # name: (done at, promised by)
     "acknowledge": ("acknowledged_at", "acknowledge_due"),
@@ -531,6 +506,33 @@ def _working_days_python(start, end, holidays: set) -> int:
     return sum(1 for n in range(1, (last - first).days + 1) if is_working_day(first + timedelta(days=n), holidays))
 
 
+def _clock_percentiles(concerns: QuerySet[Concern], conditions: dict) -> dict:
+    """Count `conditions` and take the working days' percentiles of each clock in one pass (PostgreSQL).
+
+    The working days and conditions are computed once per row in a derived table; the median and the 90th
+    percentile of one clock share their sort.
+    """
+    holidays = list(PublicHoliday.objects.values_list("date", flat=True))
+    columns = {
+        f"{name}_days": WorkingDays("received_at", done, holidays=holidays) for name, (done, _due) in CLOCKS.items()
+    }
+    columns.update(
+        {key: ExpressionWrapper(condition, output_field=BooleanField()) for key, condition in conditions.items()}
+    )
+    base_sql, params = concerns.values(**columns).query.sql_with_params()
+    quoted = connection.ops.quote_name
+    selected = [f"COUNT(*) FILTER (WHERE {quoted(key)})" for key in conditions]
+    for name in CLOCKS:
+        for fraction in (0.5, 0.9):
+            selected.append(f"PERCENTILE_CONT({fraction}) WITHIN GROUP (ORDER BY {quoted(f'{name}_days')})")
+    sql = f"SELECT {', '.join(selected)} FROM ({base_sql}) AS base"  # noqa: S608 (quoted names, no input)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        record = cursor.fetchone()
+    names = [*conditions, *(f"{name}_{which}" for name in CLOCKS for which in ("median", "p90"))]
+    return dict(zip(names, record, strict=True))
+
+
 def _clock_figures(concerns: QuerySet[Concern], *, today: date) -> list[dict]:
     """Return, per clock, the median and 90th percentile of working days and the on-time rate (one query).
 
@@ -538,20 +540,15 @@ def _clock_figures(concerns: QuerySet[Concern], *, today: date) -> list[dict]:
     it is done (so neglect cannot improve it). An interim notice moves the date told to the person, not this one.
     """
     concerns = _with_first_due(concerns).order_by()
-    aggregates = {}
+    conditions = {}
     for name, (done, due) in CLOCKS.items():
-        aggregates[f"{name}_done"] = Count("pk", filter=Q(**{f"{done}__isnull": False}))
-        aggregates[f"{name}_on_time"] = Count("pk", filter=Q(**{f"{done}__date__lte": F(due)}))
-        aggregates[f"{name}_late_open"] = Count("pk", filter=Q(**{f"{done}__isnull": True, f"{due}__lt": today}))
-    postgres = connection.vendor == "postgresql"
-    if postgres:
-        holidays = list(PublicHoliday.objects.values_list("date", flat=True))
-        for name, (done, _due) in CLOCKS.items():
-            days = WorkingDays("received_at", done, holidays=holidays)
-            aggregates[f"{name}_median"] = Percentile(days, fraction=0.5)
-            aggregates[f"{name}_p90"] = Percentile(days, fraction=0.9)
-    figures = concerns.aggregate(**aggregates)
-    if not postgres:
+        conditions[f"{name}_done"] = Q(**{f"{done}__isnull": False})
+        conditions[f"{name}_on_time"] = Q(**{f"{done}__date__lte": F(due)})
+        conditions[f"{name}_late_open"] = Q(**{f"{done}__isnull": True, f"{due}__lt": today})
+    if connection.vendor == "postgresql":
+        figures = _clock_percentiles(concerns, conditions)
+    else:
+        figures = concerns.aggregate(**{key: Count("pk", filter=condition) for key, condition in conditions.items()})
         # SQLite has no PERCENTILE_CONT: the same continuous percentiles, from the durations themselves.
         rows = list(concerns.values_list("received_at", *(done for done, _due in CLOCKS.values())))
         first = min((row[0] for row in rows), default=timezone.now())
@@ -595,10 +592,10 @@ def desk_resolution_figures(*, concerns: QuerySet[Concern]) -> dict:
     return figures
 
 
-def desk_concerns(*, filters: dict) -> QuerySet[Concern]:
-    """Return the concerns the desk dashboard counts: every concern, narrowed by series, forum, province,
-    category and the received-between dates."""
-    concerns = Concern.objects.all()
+def desk_concerns(*, filters: dict, concerns: QuerySet[Concern] | None = None) -> QuerySet[Concern]:
+    """Return the concerns the desk dashboard counts (every concern, unless `concerns` says which), narrowed by
+    series, forum, province, category and the received-between dates."""
+    concerns = Concern.objects.all() if concerns is None else concerns
     for key, lookup in (
         ("series", "forum__series"),
         ("forum", "forum"),
@@ -638,7 +635,7 @@ def desk_dashboard(*, user, filters: dict | None = None, now=None) -> dict:
         exact=exact,
     )
     total = sum(row["n"] for row in rows if row["dimension"] == "status")
-    overdue = concerns_visible_to(user=user).filter(pk__in=concerns.values("pk")).filter(overdue_q(now=now))
+    overdue = desk_concerns(filters=filters, concerns=concerns_visible_to(user=user)).filter(overdue_q(now=now))
     if not user.has_perm("feedback.review_concerns"):
         overdue = overdue.filter(sensitive=False)
     overdue_rows = list(
