@@ -14,8 +14,6 @@ from django.db.models import (
     Count,
     ExpressionWrapper,
     F,
-    Func,
-    IntegerField,
     Q,
     QuerySet,
     Value,
@@ -437,38 +435,6 @@ def series_dashboard(*, series: ForumSeries, user) -> dict:
 MONDAY = date(2000, 1, 3)
 
 
-class WorkingDays(Func):
-    """The working days after the local date of `start` up to and including that of `end` (as feedback.calendar).
-
-    Weekdays are counted with integer arithmetic from a Monday; the public holidays falling on weekdays between
-    the two dates are subtracted with width_bucket over their sorted array (a binary search per row).
-    PostgreSQL only: other databases compute the figure in Python (see `_clock_figures`).
-    """
-
-    output_field = IntegerField()
-
-    def __init__(self, start, end, *, holidays: list[date]):
-        super().__init__(TruncDate(start), TruncDate(end))
-        self.holidays = sorted(day for day in holidays if day.weekday() < 5)
-
-    def as_sql(self, compiler, connection, **extra):
-        start_sql, start_params = compiler.compile(self.source_expressions[0])
-        end_sql, end_params = compiler.compile(self.source_expressions[1])
-
-        def weekdays(sql):
-            number = f"(({sql}) - DATE '{MONDAY.isoformat()}' + 1)"
-            return f"(5 * ({number} / 7) + LEAST({number} %% 7, 5))"
-
-        sql = (
-            f"({weekdays(end_sql)} - {weekdays(start_sql)}"
-            f" - (WIDTH_BUCKET(({end_sql}), %s::date[]) - WIDTH_BUCKET(({start_sql}), %s::date[])))"
-        )
-        # Each date appears twice in its weekday count, then once in its WIDTH_BUCKET: parameters follow suit.
-        params = (*end_params, *end_params, *start_params, *start_params, *end_params, self.holidays)
-        params += (*start_params, self.holidays)
-        return sql, params
-
-
 CLOCKS = {
     # name: (done at, promised by)
     "acknowledge": ("acknowledged_at", "acknowledge_due"),
@@ -506,28 +472,41 @@ def _working_days_python(start, end, holidays: set) -> int:
     return sum(1 for n in range(1, (last - first).days + 1) if is_working_day(first + timedelta(days=n), holidays))
 
 
+def _day_number(column: str, holidays: str) -> str:
+    """Return SQL numbering the local date in `column` by working days since MONDAY (weekends, holidays skipped).
+
+    The working days after one date up to and including another are the difference of their numbers.
+    """
+    days = f"({column} - DATE '{MONDAY.isoformat()}' + 1)"
+    return f"(5 * ({days} / 7) + LEAST({days} %% 7, 5) - WIDTH_BUCKET({column}, {holidays}))"
+
+
 def _clock_percentiles(concerns: QuerySet[Concern], conditions: dict) -> dict:
     """Count `conditions` and take the working days' percentiles of each clock in one pass (PostgreSQL).
 
-    The working days and conditions are computed once per row in a derived table; the median and the 90th
-    percentile of one clock share their sort.
+    The local dates are computed once per row in a derived table (OFFSET 0 keeps PostgreSQL from folding it
+    into the outer query, which would compute them again for every use); each date is then numbered by working
+    days, and the median and 90th percentile of one clock share their sort.
     """
-    holidays = list(PublicHoliday.objects.values_list("date", flat=True))
-    columns = {
-        f"{name}_days": WorkingDays("received_at", done, holidays=holidays) for name, (done, _due) in CLOCKS.items()
-    }
+    holidays = sorted(day for day in PublicHoliday.objects.values_list("date", flat=True) if day.weekday() < 5)
+    columns = {"received_day": TruncDate("received_at")}
+    columns.update({f"{name}_day": TruncDate(done) for name, (done, _due) in CLOCKS.items()})
     columns.update(
         {key: ExpressionWrapper(condition, output_field=BooleanField()) for key, condition in conditions.items()}
     )
     base_sql, params = concerns.values(**columns).query.sql_with_params()
     quoted = connection.ops.quote_name
-    selected = [f"COUNT(*) FILTER (WHERE {quoted(key)})" for key in conditions]
+    received = _day_number(f"base.{quoted('received_day')}", "%s::date[]")
+    selected = [f"COUNT(*) FILTER (WHERE base.{quoted(key)})" for key in conditions]
     for name in CLOCKS:
+        done = _day_number(f"base.{quoted(f'{name}_day')}", "%s::date[]")
         for fraction in (0.5, 0.9):
-            selected.append(f"PERCENTILE_CONT({fraction}) WITHIN GROUP (ORDER BY {quoted(f'{name}_days')})")
-    sql = f"SELECT {', '.join(selected)} FROM ({base_sql}) AS base"  # noqa: S608 (quoted names, no input)
+            selected.append(f"PERCENTILE_CONT({fraction}) WITHIN GROUP (ORDER BY {done} - {received})")
+    # Quoted names and constants only; every value is a parameter.
+    sql = f"SELECT {', '.join(selected)} FROM ({base_sql} OFFSET 0) AS base"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        # The holidays of each day number come first in the text, then the derived table's own parameters.
+        cursor.execute(sql, (*([holidays] * (4 * len(CLOCKS))), *params))
         record = cursor.fetchone()
     names = [*conditions, *(f"{name}_{which}" for name in CLOCKS for which in ("median", "p90"))]
     return dict(zip(names, record, strict=True))
