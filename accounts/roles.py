@@ -27,6 +27,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "notifications.view_message_log",
         "notifications.send_announcement",
         "notifications.view_message_overview",
+        "reports.view_dashboards",
+        "reports.view_exact_figures",
     ],
     NSSF_STAFF: [
         "feedback.review_concerns",
@@ -36,6 +38,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "feedback.view_commitment",
         "feedback.manage_commitments",
         "notifications.view_message_overview",
+        "reports.view_desk_dashboard",
+        "reports.view_exact_figures",
+        "reports.export_concerns",
     ],
     NSSF_SUPERVISORS: [
         "feedback.review_concerns",
@@ -47,10 +52,19 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "feedback.manage_commitments",
         "audit.view_audit_trail",
         "notifications.view_message_overview",
+        "reports.view_dashboards",
+        "reports.view_desk_dashboard",
+        "reports.view_exact_figures",
+        "reports.export_concerns",
     ],
-    # Dashboards and reports come with issue 9; until then the role exists for two-factor and the matrix.
-    # Programme officers follow commitments; NSSF makes and updates them.
-    PROGRAMME_OFFICERS: ["feedback.view_commitment"],
+    # Monitoring and reporting (Oxfam MEAL, NSSF planning): every figure, small numbers hidden, nothing personal,
+    # nothing to change.
+    PROGRAMME_OFFICERS: [
+        "reports.view_dashboards",
+        "reports.view_desk_dashboard",
+        "reports.export_anonymised",
+        "feedback.view_commitment",
+    ],
 }
 
 

@@ -27,7 +27,7 @@ class ForumSeriesAdmin(admin.ModelAdmin):
 
 @admin.register(Speaker)
 class SpeakerAdmin(admin.ModelAdmin):
-    list_display = ["name", "job_title", "organisation"]
+    list_display = ["name", "job_title", "organisation", "gender"]
     search_fields = ["name", "organisation"]
 
 

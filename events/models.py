@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from events import people
 from forum_portal.storage import private_storage
 
 
@@ -86,6 +87,8 @@ class Speaker(models.Model):
     name = models.CharField(_("name"), max_length=200)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     job_title = models.CharField(_("title"), max_length=200, blank=True)
+    # Counted in reports (women's share among speakers); blank until an organizer says.
+    gender = models.CharField(_("gender"), max_length=20, choices=people.Gender, blank=True)
 
     class Meta:
         verbose_name = _("speaker")

@@ -176,6 +176,9 @@ class Concern(people.PersonDescription):
     acknowledge_due = models.DateField(_("acknowledge by"))
     response_due = models.DateField(_("answer by"))
     resolve_due = models.DateField(_("resolve by"))
+    # The resolve-by date first promised: an interim notice moves `resolve_due`, never this, so the on-time rate
+    # is measured against the promise made when the clock started.
+    first_resolve_due = models.DateField(_("resolve by, as first promised"), null=True, blank=True, editable=False)
     triage_due = models.DateTimeField(_("triage by"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)

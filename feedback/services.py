@@ -52,10 +52,12 @@ class ConcernTransitionError(ValidationError):
 def concern_due_dates(*, received_at: datetime, sensitive: bool) -> dict:
     """Return the service-level dates for a concern received at `received_at`."""
     day = timezone.localdate(received_at)
+    resolve_due = add_working_days(day, settings.FEEDBACK_SLA_RESOLVE_DAYS)
     return {
         "acknowledge_due": add_working_days(day, settings.FEEDBACK_SLA_ACKNOWLEDGE_DAYS),
         "response_due": add_working_days(day, settings.FEEDBACK_SLA_RESPONSE_DAYS),
-        "resolve_due": add_working_days(day, settings.FEEDBACK_SLA_RESOLVE_DAYS),
+        "resolve_due": resolve_due,
+        "first_resolve_due": resolve_due,
         "triage_due": received_at + timedelta(hours=settings.FEEDBACK_SENSITIVE_TRIAGE_HOURS) if sensitive else None,
     }
 

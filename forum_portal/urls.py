@@ -20,6 +20,8 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("", include("events.urls")),
     path("", include("participants.urls")),
+    # Before feedback's: its manage/concerns/<code>/ would take manage/concerns/dashboard/.
+    path("", include("reports.urls")),
     path("", include("feedback.urls")),
     path("", include("notifications.urls")),
     path("", include("audit.urls")),

@@ -61,6 +61,10 @@ def _token(name):
     return lambda w, role: reverse(name, kwargs={"token": w.token if role == "participant" else "forged"})
 
 
+def _series(name):
+    return lambda w, role: reverse(name, kwargs={"slug": w.forum.series.slug})
+
+
 def _concern(name, **extra):
     return lambda w, role: reverse(name, kwargs={"code": w.concern.tracking_code, **extra})
 
@@ -87,6 +91,8 @@ LINK_PAGE = (404, 200, 404, 404, 404, 404, 404)  # only the holder of the self-s
 COMMITMENT_VIEW_PAGE = (302, 302, 403, 200, 200, 200, 200)
 # An empty form: managers get 400, which proves they got past the permission check.
 COMMITMENT_MANAGE_POST = (302, 302, 403, 400, 400, 403, 400)
+REPORT_PAGE = (302, 302, 200, 403, 200, 200, 200)  # dashboards and reports
+ANONYMISED_EXPORT = (302, 302, 403, 403, 403, 200, 200)
 
 ROWS: dict[str, Row] = {
     "healthz": Row(_plain("healthz"), PUBLIC),
@@ -305,6 +311,20 @@ ROWS: dict[str, Row] = {
     "hooks:telegram": Row(_plain("hooks:telegram"), (403,) * 7, "post"),
     "hooks:sms_inbound": Row(_plain("hooks:sms_inbound"), (403,) * 7, "post"),
     "hooks:sms_receipt": Row(_plain("hooks:sms_receipt"), (403,) * 7, "post"),
+    # reports: dashboards and reports for organizers, supervisors and programme officers; the desk for NSSF and
+    # programme officers; concern exports for NSSF, anonymised participants for programme officers
+    "reports:index": Row(_plain("reports:index"), REPORT_PAGE),
+    "reports:forum_dashboard": Row(_slug("reports:forum_dashboard"), REPORT_PAGE),
+    "reports:forum_report": Row(_slug("reports:forum_report"), REPORT_PAGE),
+    "reports:forum_report_pdf": Row(_slug("reports:forum_report_pdf"), REPORT_PAGE),
+    "reports:series_dashboard": Row(_series("reports:series_dashboard"), REPORT_PAGE),
+    "reports:series_report": Row(_series("reports:series_report"), REPORT_PAGE),
+    "reports:series_report_pdf": Row(_series("reports:series_report_pdf"), REPORT_PAGE),
+    "reports:participants_anonymised_csv": Row(_series("reports:participants_anonymised_csv"), ANONYMISED_EXPORT),
+    "reports:participants_anonymised_xlsx": Row(_series("reports:participants_anonymised_xlsx"), ANONYMISED_EXPORT),
+    "reports:desk_dashboard": Row(_plain("reports:desk_dashboard"), (302, 302, 403, 200, 200, 200, 200)),
+    "reports:concerns_csv": Row(_plain("reports:concerns_csv"), (302, 302, 403, 200, 200, 403, 200)),
+    "reports:concerns_xlsx": Row(_plain("reports:concerns_xlsx"), (302, 302, 403, 200, 200, 403, 200)),
     # audit
     "audit:trail": Row(_plain("audit:trail"), SUPERVISOR_PAGE),
     # admin: the site itself (model pages below)

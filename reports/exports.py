@@ -1,0 +1,207 @@
+"""Files made for reporting: concerns for NSSF staff, anonymised participants for programme officers.
+
+Rows are read with a server-side cursor (`iterator`) and written as they come: CSV is streamed, XLSX is written
+by openpyxl's write-only mode to a temporary file (spooled to disk) and sent from there, so memory stays flat
+whatever the number of rows. Headers and choice labels are in the language active when the columns are built.
+"""
+
+import csv
+import io
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+from django.utils.translation import get_language, pgettext
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from events import people
+from feedback.models import Concern
+from feedback.selectors import overdue_q
+from participants.models import Registration
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    header: str
+    labels: dict | None = None
+    kind: str = "text"  # text, date, datetime, bool
+
+
+def cell_safe(value) -> str:
+    """Return a cell's text so that a spreadsheet shows it and never runs it as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _province_field() -> str:
+    return "province__name_km" if get_language() == "km" else "province__name_en"
+
+
+def _choice(choices) -> dict:
+    return {value: str(label) for value, label in choices}
+
+
+def _converter(column: Column, *, zone, yes: str, no: str):
+    """Return the function that turns one value of `column` into the text of its cell."""
+    if column.labels is not None:
+        labels = column.labels
+        return lambda value: cell_safe(labels.get(value, value))
+    if column.kind == "bool":
+        return lambda value: yes if value else no
+    if column.kind == "datetime":
+        return lambda value: "" if value is None else value.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    if column.kind == "date":
+        return lambda value: "" if value is None else value.isoformat()
+    return cell_safe
+
+
+def rows(queryset: QuerySet, columns: list[Column]) -> Iterator[list[str]]:
+    """Yield each row's cells, formatted, reading the database in chunks with a server-side cursor."""
+    zone = timezone.get_current_timezone()
+    yes, no = pgettext("answer", "Yes"), pgettext("answer", "No")
+    converters = [_converter(column, zone=zone, yes=yes, no=no) for column in columns]
+    for record in queryset.values_list(*(column.field for column in columns)).iterator(chunk_size=CHUNK):
+        yield [convert(value) for convert, value in zip(converters, record, strict=True)]
+
+
+LINES_PER_CHUNK = 1000
+
+
+def csv_lines(queryset: QuerySet, columns: list[Column]) -> Iterable[str]:
+    """Yield the CSV in chunks of LINES_PER_CHUNK lines (a BOM first, so spreadsheet programs read Khmer as UTF-8).
+
+    Chunks, not lines: each piece a streaming response yields is one write to the socket.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")
+    writer.writerow([column.header for column in columns])
+    for count, values in enumerate(rows(queryset, columns), start=1):
+        writer.writerow(values)
+        if count % LINES_PER_CHUNK == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def xlsx_chunks(queryset: QuerySet, columns: list[Column], *, sheet: str, size: int = 64 * 1024) -> Iterator[bytes]:
+    """Yield an XLSX workbook's bytes: written row by row to a temporary file on disk, then read back in chunks.
+
+    Nothing is read or written until the response is sent; the file is deleted once sent, or when the client
+    goes away (the generator is closed).
+    """
+    with tempfile.TemporaryFile() as spool:
+        workbook = Workbook(write_only=True)
+        worksheet = workbook.create_sheet(sheet[:31])
+        worksheet.append([column.header for column in columns])
+        for values in rows(queryset, columns):
+            worksheet.append(values)
+        workbook.save(spool)
+        spool.seek(0)
+        while chunk := spool.read(size):
+            yield chunk
+
+
+# Concerns --------------------------------------------------------------------------------------------------------
+
+
+def concern_columns(*, with_contacts: bool) -> list[Column]:
+    """Return the concern export's columns in the active language; contacts only for readers allowed them."""
+    columns = [
+        Column("tracking_code", _("Tracking code")),
+        Column("received_at", _("Received at"), kind="datetime"),
+        Column("forum__title", _("Forum")),
+        Column("forum__series__title", _("Series")),
+        Column(_province_field(), _("Province")),
+        Column("category", _("Category"), _choice(Concern.Category.choices)),
+        Column("channel", _("Channel"), _choice(Concern.Channel.choices)),
+        Column("status", _("Status"), _choice(Concern.Status.choices)),
+        Column("priority", _("Priority"), _choice(Concern.Priority.choices)),
+        Column("sensitive", _("Sensitive"), kind="bool"),
+        Column("policy_issue", _("Policy issue"), kind="bool"),
+        Column("gender", _("Gender"), _choice(people.Gender.choices)),
+        Column("age_group", _("Age group"), _choice(people.AgeGroup.choices)),
+        Column("disability", _("Disability (Washington Group)"), _choice(people.DisabilityStatus.choices)),
+        Column("role", _("Role"), _choice(people.Role.choices)),
+        Column("sector", _("Sector"), _choice(people.Sector.choices)),
+        Column("description", _("Description")),
+        Column("assignee__email", _("Assigned to")),
+        Column("acknowledge_due", _("Acknowledge by"), kind="date"),
+        Column("response_due", _("Answer by"), kind="date"),
+        Column("first_due", _("Resolve by, as first promised"), kind="date"),
+        Column("resolve_due", _("Resolve by"), kind="date"),
+        Column("acknowledged_at", _("Acknowledged at"), kind="datetime"),
+        Column("responded_at", _("Answered at"), kind="datetime"),
+        Column("closed_at", _("Closed at"), kind="datetime"),
+        Column("closing_reason", _("Closing reason"), _choice(Concern.ClosingReason.choices)),
+        Column("is_overdue", _("Overdue"), kind="bool"),
+        Column("resolution_answer", _("Resolved, says the submitter"), _choice(Concern.Resolution.choices)),
+        Column("public_response", _("Public response")),
+    ]
+    if with_contacts:
+        columns += [
+            Column("anonymous", _("Anonymous"), kind="bool"),
+            Column("contact_name", _("Name")),
+            Column("contact_phone", _("Phone")),
+            Column("contact_email", _("Email")),
+            Column("consent_to_contact", _("Consent to be contacted"), kind="bool"),
+        ]
+    return columns
+
+
+def concerns_for_export(concerns: QuerySet[Concern]) -> QuerySet[Concern]:
+    """Return `concerns` with the computed columns of the export (first promise, overdue)."""
+    return concerns.annotate(
+        first_due=Coalesce("first_resolve_due", "resolve_due"),
+        is_overdue=ExpressionWrapper(overdue_q(), output_field=BooleanField()),
+    )
+
+
+# Anonymised participants -----------------------------------------------------------------------------------------
+
+
+def anonymised_participant_columns() -> list[Column]:
+    """Return columns that describe a participant without naming them: no name, phone, email, NSSF number,
+    organisation or district (a small district and an organisation can point to one person)."""
+    return [
+        Column("forum__title", _("Forum")),
+        Column("forum__series__title", _("Series")),
+        Column("status", _("Status"), _choice(Registration.Status.choices)),
+        Column("attended", _("Attended"), kind="bool"),
+        Column("is_walk_in", _("Walk-in"), kind="bool"),
+        Column("gender", _("Gender"), _choice(people.Gender.choices)),
+        Column("age_group", _("Age group"), _choice(people.AgeGroup.choices)),
+        Column("disability", _("Disability (Washington Group)"), _choice(people.DisabilityStatus.choices)),
+        *(
+            Column(
+                name,
+                str(Registration._meta.get_field(name).verbose_name).capitalize(),
+                _choice(people.Difficulty.choices),
+            )
+            for name in people.DIFFICULTY_FIELDS
+        ),
+        Column("role", _("Role"), _choice(people.Role.choices)),
+        Column("sector", _("Sector"), _choice(people.Sector.choices)),
+        Column(_province_field(), _("Province")),
+        Column("nssf_member", _("NSSF member"), kind="bool"),
+        Column("registered_on", _("Registered on"), kind="date"),
+    ]
+
+
+def participants_for_export(registrations: QuerySet[Registration]) -> QuerySet[Registration]:
+    """Return `registrations` with the computed columns of the anonymised export, in a stable order."""
+    return registrations.annotate(
+        attended=ExpressionWrapper(
+            Q(status=Registration.Status.CONFIRMED, checked_in_at__isnull=False), output_field=BooleanField()
+        ),
+        registered_on=TruncDate("created_at"),
+    ).order_by("forum__starts_at", "pk")
