@@ -28,6 +28,8 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
 
 # Forum fields whose change is announced to confirmed participants (through the `forum_changed` signal).
 NOTIFIED_FIELDS = ("venue_name", "venue_address", "starts_at", "ends_at")
+# The stored columns behind them: the venue in both languages (a fallback read would look like a change).
+NOTIFIED_COLUMNS = ("venue_name_km", "venue_name_en", "venue_address_km", "venue_address_en", "starts_at", "ends_at")
 
 
 # What an agenda entry may set on its item (speakers are set apart, being many-to-many).
@@ -49,6 +51,17 @@ def _bilingual_set(obj, *, fields: Iterable[str], values: dict) -> None:
                 setattr(obj, f"{field}_{lang}", (value or "").strip())
         elif field in values:
             setattr(obj, field, values[field])
+
+
+def _bilingual_old(before: dict) -> dict:
+    """Return the values a forum had, as the `forum_changed` signal gives them: each venue field in both languages
+    (`venue_name_km`, ...) and, for receivers that read one, in the active language with the other as fallback."""
+    old = dict(before)
+    active = (translation.get_language() or "km")[:2]
+    for field in ("venue_name", "venue_address"):
+        ordered = [before.get(f"{field}_{active}"), *(before.get(f"{field}_{lang}") for lang in LANGUAGES)]
+        old[field] = next((value for value in ordered if value), "")
+    return old
 
 
 def _bilingual_copy(source, target, *, fields: Iterable[str]) -> None:
@@ -188,10 +201,10 @@ def forum_save(
     )
     forum.full_clean()
     # What participants were told (venue, time), read before saving, so a change can be announced to them.
-    before = Forum.objects.filter(pk=forum.pk).values(*NOTIFIED_FIELDS).first() if forum.pk else None
+    before = Forum.objects.filter(pk=forum.pk).values(*NOTIFIED_COLUMNS).first() if forum.pk else None
     forum.save()
-    if before is not None and any(before[field] != getattr(forum, field) for field in NOTIFIED_FIELDS):
-        forum_changed.send(sender=Forum, forum=forum, old=before)
+    if before is not None and any((before[c] or "") != (getattr(forum, c) or "") for c in NOTIFIED_COLUMNS):
+        forum_changed.send(sender=Forum, forum=forum, old=_bilingual_old(before))
     forum.covered_provinces.set(covered_provinces)
     _agenda_save(forum=forum, agenda=agenda)
     return forum

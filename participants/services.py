@@ -9,7 +9,7 @@ after commit by the notifications app.
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.roles import ORGANIZERS
@@ -114,8 +114,16 @@ def reminder_key_prefix(*, registration_id: int) -> str:
 
 
 def registration_message_context(*, registration: Registration) -> dict:
-    """Return what every message to a participant may say about their registration (JSON-safe)."""
+    """Return what every message to a participant may say about their registration (JSON-safe).
+
+    The forum's text is taken in the participant's language (the other one where it has none).
+    """
     forum = registration.forum
+    with translation.override(registration.preferred_language):
+        return _registration_message_context(registration=registration, forum=forum)
+
+
+def _registration_message_context(*, registration: Registration, forum: Forum) -> dict:
     return {
         "registration_id": registration.pk,
         "name": registration.full_name,
@@ -145,17 +153,24 @@ def _participant_message(*, registration: Registration, purpose: str, key_suffix
 
 
 def _organizer_message(*, forum: Forum, purpose: str, key: str, context: dict) -> None:
-    manage_url = absolute_url("participants:manage_list", language="en", slug=forum.slug)
     for user in users_in_roles(roles=[ORGANIZERS]).exclude(email=""):
+        # Each organizer reads it in the language of their account, the forum's title included.
+        language = getattr(user, "language", "") or "en"
+        with translation.override(language):
+            forum_title = forum.title
         message_queue(
             idempotency_key=f"{key}:user:{user.pk}",
             purpose=purpose,
             channel="email",
-            language="en",
+            language=language,
             recipient_name=user.get_full_name() if hasattr(user, "get_full_name") else "",
             to_email=user.email,
             forum=forum,
-            context={"forum_title": forum.title, "manage_url": manage_url, **context},
+            context={
+                "forum_title": forum_title,
+                "manage_url": absolute_url("participants:manage_list", language=language, slug=forum.slug),
+                **context,
+            },
         )
 
 

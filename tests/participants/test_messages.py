@@ -21,19 +21,19 @@ Status = Message.Status
 def _forum_post(forum, **overrides):
     data = {
         "series": forum.series_id,
-        "title": forum.title,
+        "title_en": forum.title,
         "slug": forum.slug,
         "kind": forum.kind,
         "host_province": forum.host_province_id,
         "covered_provinces": list(forum.covered_provinces.values_list("pk", flat=True)),
-        "venue_name": forum.venue_name,
-        "venue_address": forum.venue_address,
+        "venue_name_en": forum.venue_name,
+        "venue_address_en": forum.venue_address,
         "starts_at": forum.starts_at.astimezone(PP).strftime("%Y-%m-%dT%H:%M"),
         "ends_at": forum.ends_at.astimezone(PP).strftime("%Y-%m-%dT%H:%M"),
         "capacity": str(forum.capacity),
         "registration_opens_at": forum.registration_opens_at.astimezone(PP).strftime("%Y-%m-%dT%H:%M"),
         "registration_closes_at": forum.registration_closes_at.astimezone(PP).strftime("%Y-%m-%dT%H:%M"),
-        "description": "",
+        "description_en": "",
         "agenda-TOTAL_FORMS": "0",
         "agenda-INITIAL_FORMS": "0",
         "agenda-MIN_NUM_FORMS": "0",
@@ -56,8 +56,8 @@ def test_venue_change_of_published_forum_tells_confirmed_participants(
     url = reverse("events:manage_forum_edit", kwargs={"slug": forum.slug})
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = organizer_client.post(url, _forum_post(forum, venue_name="Kampot Hotel"))
-        organizer_client.post(url, _forum_post(forum, venue_name="Kampot Hotel"))
+        response = organizer_client.post(url, _forum_post(forum, venue_name_en="Kampot Hotel"))
+        organizer_client.post(url, _forum_post(forum, venue_name_en="Kampot Hotel"))
 
     assert response.status_code == 302
     message = Message.objects.get()
@@ -72,7 +72,7 @@ def test_title_change_sends_nothing(organizer_client, django_capture_on_commit_c
     RegistrationFactory(forum=forum)
     with django_capture_on_commit_callbacks(execute=True):
         organizer_client.post(
-            reverse("events:manage_forum_edit", kwargs={"slug": forum.slug}), _forum_post(forum, title="New title")
+            reverse("events:manage_forum_edit", kwargs={"slug": forum.slug}), _forum_post(forum, title_en="New title")
         )
     assert Message.objects.count() == 0
 
