@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("hooks/", include("notifications.hook_urls")),
+    path("r/", include("notifications.short_urls")),
 ]
 
 urlpatterns += i18n_patterns(

@@ -132,6 +132,8 @@ def _registration_message_context(*, registration: Registration, forum: Forum) -
         "venue": f"{forum.venue_name}, {forum.venue_address}",
         "code": registration.code,
         "manage_url": registration_manage_url(registration=registration),
+        # An SMS gives the link short (notifications.shortlinks); it works as long as the signed link does.
+        "links_expire_at": forum.ends_at.isoformat(),
     }
 
 

@@ -9,6 +9,7 @@ permissions, not the enrolment redirect. Admin pages of every registered model c
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cached_property
+from urllib.parse import urlsplit
 
 import pytest
 from django.contrib import admin
@@ -20,6 +21,7 @@ from django.utils import timezone
 
 from accounts.roles import NSSF_STAFF, NSSF_SUPERVISORS, ORGANIZERS, PROGRAMME_OFFICERS
 from events import services as events_services
+from notifications.shortlinks import short_link_create
 from participants import services
 from tests.accounts.factories import UserFactory
 from tests.events.factories import ForumFactory
@@ -258,6 +260,11 @@ ROWS: dict[str, Row] = {
     "hooks:telegram": Row(_plain("hooks:telegram"), (403,) * 7, "post"),
     "hooks:sms_inbound": Row(_plain("hooks:sms_inbound"), (403,) * 7, "post"),
     "hooks:sms_receipt": Row(_plain("hooks:sms_receipt"), (403,) * 7, "post"),
+    # a short SMS link leads anyone who has it to the page it stands for (the page checks its own signature)
+    "short_link": Row(
+        lambda w, role: urlsplit(short_link_create(target="/en/forums/", expires_at=w.forum.ends_at)).path,
+        (302,) * 7,
+    ),
     # audit
     "audit:trail": Row(_plain("audit:trail"), SUPERVISOR_PAGE),
     # admin: the site itself (model pages below)
