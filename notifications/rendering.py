@@ -6,6 +6,7 @@ person reads a message composed in their language rather than a sentence assembl
 body of an email wraps the same text.
 """
 
+import contextlib
 from datetime import date, datetime
 from functools import cache
 
@@ -64,10 +65,8 @@ def _sms_context(message, context: dict) -> dict:
     """
     expires_at = message.expires_at
     if isinstance(context.get("links_expire_at"), str):
-        try:
+        with contextlib.suppress(ValueError):
             expires_at = datetime.fromisoformat(context["links_expire_at"])
-        except ValueError:
-            pass
     for key, value in list(context.items()):
         if key.endswith("_url") and isinstance(value, str) and value.startswith(("http://", "https://")):
             context[key] = _ShortLinkOnUse(target=value, expires_at=expires_at)
