@@ -176,3 +176,31 @@ class KhmerDigitsFormMixin:
             elif isinstance(data.get(name), str):
                 data[name] = digits_ascii(data[name])
         self.data = data
+
+
+# Khmer collation ------------------------------------------------------------------------------------
+# PostgreSQL sorts Khmer by ICU's Khmer rules (`km-x-icu`, shipped with PostgreSQL's ICU support): consonants in
+# alphabet order, subscripts and vowels after their base. SQLite has no ICU collation; there names sort by code
+# point, which follows the consonant order of the alphabet but not ICU's rules for vowels and subscripts (the
+# documented fallback, for development only).
+KHMER_COLLATION = "km-x-icu"
+
+
+def khmer_order(field: str, *, descending: bool = False):
+    """Return an order_by() expression sorting `field` as Khmer readers expect (ICU on PostgreSQL)."""
+    from django.db import connection
+    from django.db.models import F
+    from django.db.models.functions import Collate
+
+    expression = Collate(F(field), KHMER_COLLATION) if connection.vendor == "postgresql" else F(field)
+    return expression.desc() if descending else expression.asc()
+
+
+def name_order(field: str, *, language: str | None = None):
+    """Return the order of a name column for the page's language: Khmer collation on Khmer pages."""
+    from django.db.models import F
+    from django.utils.translation import get_language
+
+    if (language or get_language() or "")[:2] == "km":
+        return khmer_order(field)
+    return F(field).asc()

@@ -302,6 +302,7 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["province"].queryset = Province.objects.by_name()
         self.fields["province"].label_from_instance = lambda obj: obj.name
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -330,7 +331,7 @@ def _target_choices():
     return [
         (_("Gender"), [(f"gender:{value}", label) for value, label in people.Gender.choices]),
         (_("Role"), [(f"role:{value}", label) for value, label in people.Role.choices]),
-        (_("Province"), [(f"province:{p.code}", p.name) for p in Province.objects.order_by("name_en")]),
+        (_("Province"), [(f"province:{p.code}", p.name) for p in Province.objects.by_name()]),
     ]
 
 

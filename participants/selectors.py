@@ -11,7 +11,7 @@ from events import people
 from events.models import Forum, Province
 from forum_portal.codes import LENGTH as CODE_LENGTH
 from forum_portal.codes import code_normalise
-from forum_portal.khmer import digits_ascii, name_clean
+from forum_portal.khmer import digits_ascii, name_clean, name_order
 from participants.models import (
     Certificate,
     Evaluation,
@@ -188,7 +188,7 @@ def registrations_roster(*, forum: Forum) -> list[dict]:
 
     The status is "checked_in" once the person is, else the registration's status; erased people are left out.
     """
-    rows = R.objects.filter(forum=forum, anonymised_at__isnull=True).order_by("full_name", "pk")
+    rows = R.objects.filter(forum=forum, anonymised_at__isnull=True).order_by(name_order("full_name"), "pk")
     return [
         {"code": code, "name": name, "status": "checked_in" if checked_in_at else status}
         for code, name, status, checked_in_at in rows.values_list("code", "full_name", "status", "checked_in_at")
@@ -351,7 +351,7 @@ def evaluation_not_answered(*, evaluation: Evaluation) -> QuerySet[R]:
         .exclude(status=Status.CANCELLED)
         .exclude(evaluation_responses__moment=EvaluationResponse.Moment.AFTER)
         .only("pk", "full_name", "code")
-        .order_by("full_name", "pk")
+        .order_by(name_order("full_name"), "pk")
     )
 
 

@@ -17,6 +17,7 @@ from accounts.selectors import users_in_roles
 from events import people
 from events.models import Forum
 from forum_portal.codes import code_generate, code_normalise
+from forum_portal.khmer import name_order
 from forum_portal.links import absolute_url
 from notifications.services import message_queue, messages_cancel
 from participants import selectors
@@ -639,7 +640,7 @@ def certificates_issue_for_forum(*, forum: Forum) -> list[Certificate]:
     return list(
         Certificate.objects.filter(registration__in=attended)
         .select_related("registration__forum")
-        .order_by("registration__full_name", "registration__pk")
+        .order_by(name_order("registration__full_name"), "registration__pk")
     )
 
 
