@@ -18,6 +18,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
+    path("", include("accounts.urls")),
     path("", include("events.urls")),
     path("", include("participants.urls")),
     path("", include("feedback.urls")),

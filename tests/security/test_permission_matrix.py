@@ -102,6 +102,7 @@ ROWS: dict[str, Row] = {
     # allauth asks for the password again (302 to reauthenticate) before the pages that change two-factor
     # settings: a user logged in with force_login has not typed it recently.
     "mfa_index": Row(_plain("mfa_index"), (302, 302, 200, 200, 200, 200, 200)),
+    "accounts:language": Row(_plain("accounts:language"), (302, 302, 200, 200, 200, 200, 200)),
     "mfa_authenticate": Row(_plain("mfa_authenticate"), (302, 302, 302, 302, 302, 302, 302)),
     "mfa_reauthenticate": Row(_plain("mfa_reauthenticate"), (302, 302, 302, 200, 200, 200, 200)),
     "mfa_activate_totp": Row(_plain("mfa_activate_totp"), (302,) * 7),
