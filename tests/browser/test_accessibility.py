@@ -7,7 +7,6 @@ from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser.helpers import log_in
 from tests.events.factories import AgendaItemFactory, ForumFactory
-from tests.feedback.conftest import private_media  # noqa: F401 - the fixture: materials and attachments in a temporary folder
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -133,15 +132,15 @@ FORM_SUBMIT_EMPTY = """() => {
   const form = document.querySelector('main form[method="post"]:not([action*="/i18n/"])');
   if (!form) return false;
   form.noValidate = true;
-  for (const field of form.querySelectorAll('input:not([type=hidden]):not([type=checkbox]):not([type=radio]), textarea'))
-    field.value = '';
+  const typed = 'input:not([type=hidden]):not([type=checkbox]):not([type=radio]), textarea';
+  for (const field of form.querySelectorAll(typed)) field.value = '';
   form.requestSubmit();
   return true;
 }"""
 
 
 @pytest.mark.parametrize("language", ["km", "en"])
-def test_every_page_and_form_error_state_passes_axe(browser, live_server, private_media, language):
+def test_every_page_and_form_error_state_passes_axe(browser, live_server, settings, tmp_path, language):
     """axe on each page the portal renders (as a participant and as an administrator) and on each form's error
     state (the first form of the page, sent empty), in Khmer and English, at a phone's width."""
     from django.utils import translation
@@ -149,6 +148,7 @@ def test_every_page_and_form_error_state_passes_axe(browser, live_server, privat
     from tests.accounts.factories import UserFactory
     from tests.security.test_permission_matrix import World
 
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"  # materials and attachments in a throwaway folder
     world = World(_png())
     admin = UserFactory(is_staff=True, is_superuser=True, two_factor=True)
     context = browser.new_context(viewport={"width": 360, "height": 800}, bypass_csp=True)

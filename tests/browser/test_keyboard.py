@@ -28,9 +28,9 @@ def _tab_to(page, *, name: str = "", tag: str = "", type_: str = "", limit: int 
         focused = page.evaluate(FOCUS)
         if focused["tag"] != "BODY":
             assert focused["visible"] and focused["onScreen"], f"focus not visible on {focused}"
-        if (not name or focused["name"] == name) and (not tag or focused["tag"] == tag):
-            if not type_ or focused["type"] == type_:
-                return focused
+        wanted = {"name": name, "tag": tag, "type": type_}
+        if all(not value or focused[key] == value for key, value in wanted.items()):
+            return focused
     raise AssertionError(f"Tab never reached {name or tag or type_}")
 
 
@@ -87,7 +87,8 @@ TARGETS = """() => {
   for (const e of controls) {
     const r = e.getBoundingClientRect();
     if (r.width === 0 && r.height === 0) continue;  // not shown (a collapsed menu, a hidden honeypot)
-    if (r.width < 24 || r.height < 24) small.push(`${e.tagName}.${e.className} ${Math.round(r.width)}x${Math.round(r.height)}`);
+    const size = `${Math.round(r.width)}x${Math.round(r.height)}`;
+    if (r.width < 24 || r.height < 24) small.push(`${e.tagName}.${e.className} ${size}`);
   }
   return small;
 }"""
