@@ -164,3 +164,57 @@ def test_provinces_follow_khmer_collation_on_khmer_pages():
     assert khmer[-1] == "ឧត្ដរមានជ័យ"
     assert english[:3] == ["Banteay Meanchey", "Battambang", "Kampong Cham"]
     assert len(khmer) == len(set(khmer)) == 25
+
+
+def test_organizers_find_a_forum_by_its_title_in_either_language():
+    from events.selectors import forums_for_organizers
+
+    forum = _bilingual_forum()
+
+    with translation.override("en"):
+        assert list(forums_for_organizers(q="ស្វាយរៀង")) == [forum]
+        assert list(forums_for_organizers(q="វេទិកា\u200bថ្នាក់")) == [forum]
+    with translation.override("km"):
+        assert list(forums_for_organizers(q="Svay Rieng")) == [forum]
+
+
+def test_organizer_form_reads_dates_times_and_numbers_typed_in_khmer_digits():
+    from events.forms import AgendaItemForm, ForumForm
+
+    series = ForumSeriesFactory()
+    province = Province.objects.get(name_en="Kampot")
+    data = {
+        "series": series.pk,
+        "title_km": "វេទិកាខេត្តកំពត",
+        "kind": Forum.Kind.REGIONAL,
+        "host_province": province.pk,
+        "covered_provinces": [province.pk],
+        "venue_name_km": "សាលាខេត្ត",
+        "venue_address_km": "ក្រុងកំពត",
+        "starts_at": "២០៣០-០៩-១៧T០៧:៣០",
+        "ends_at": "២០៣០-០៩-១៧T១៦:០០",
+        "capacity": "១៣០",
+        "registration_opens_at": "២០៣០-០៨-០១T០៨:០០",
+        "registration_closes_at": "២០៣០-០៩-១៦T១៧:០០",
+    }
+
+    form = ForumForm(data=data)
+    item = AgendaItemForm(
+        data={"starts_at": "០៨:០០", "ends_at": "០៩:៣០", "title_km": "ពិធីបើក", "session_kind": "opening"}
+    )
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["capacity"] == 130
+    assert form.cleaned_data["starts_at"] == datetime(2030, 9, 17, 7, 30, tzinfo=PP)
+    assert form.cleaned_data["title_km"] == "វេទិកាខេត្តកំពត" and not form.cleaned_data["title_en"]
+    assert item.is_valid(), item.errors
+    assert str(item.cleaned_data["ends_at"]) == "09:30:00"
+
+
+def test_organizer_form_needs_a_title_in_one_language_at_least():
+    from events.forms import ForumForm
+
+    form = ForumForm(data={"title_km": "", "title_en": " "})
+
+    assert form.errors["title_km"] == ["Fill in at least one of Khmer and English."]
+    assert "title_en" not in form.errors
