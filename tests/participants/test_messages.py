@@ -115,9 +115,10 @@ def test_thank_you_after_the_forum_with_the_concern_link(django_capture_on_commi
     concern_url = "http://127.0.0.1:8000" + reverse("feedback:concern_create") + f"?forum={forum.slug}"
     assert message.context["concern_url"] == concern_url
     assert (
-        message.body
+        _long_links(message.body)
         == f"Thank you for joining {forum.title}, Dara. Have a concern about social security? Tell us: {concern_url}"
     )
+    assert "/r/" in message.body  # by SMS, the link is short
 
 
 def test_announcement_reaches_each_confirmed_participant_in_their_language(
@@ -165,3 +166,12 @@ def test_demo_seed_is_idempotent():
     demo.seed(forums=[upcoming, past], options={"participants": 0, "concerns": 0}, stdout=io.StringIO())
     demo.seed(forums=[upcoming, past], options={"participants": 0, "concerns": 0}, stdout=io.StringIO())
     assert list(ReminderSettings.objects.values_list("forum_id", "reminder_offsets_days")) == [(upcoming.pk, [7, 1])]
+
+
+def _long_links(text: str) -> str:
+    """Return an SMS with each short link (/r/<token>) replaced by the address it leads to."""
+    import re
+
+    from notifications.shortlinks import short_link_target
+
+    return re.sub(r"http://127\.0\.0\.1:8000/r/(\w+)", lambda m: short_link_target(token=m.group(1)), text)

@@ -63,6 +63,7 @@ def test_registration_create_queues_confirmation_after_commit(django_capture_on_
         "venue",
         "code",
         "manage_url",
+        "links_expire_at",
         "position",
     }
 
