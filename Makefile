@@ -54,8 +54,12 @@ locale/km/LC_MESSAGES/django.mo: locale/km/LC_MESSAGES/django.po
 	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages -l km --ignore=.venv --ignore=node_modules -v 0; \
 	else echo "msgfmt (gettext) not found: using the committed Khmer catalogue"; fi
 
+locale_upstream/km/LC_MESSAGES/django.mo: locale_upstream/km/LC_MESSAGES/django.po
+	@if command -v msgfmt >/dev/null; then msgfmt --check -o $@ $<; \
+	else echo "msgfmt (gettext) not found: using the committed upstream supplement"; fi
+
 .PHONY: setup
-setup: $(VENV)/.installed static/vendor/.built locale/km/LC_MESSAGES/django.mo
+setup: $(VENV)/.installed static/vendor/.built locale/km/LC_MESSAGES/django.mo locale_upstream/km/LC_MESSAGES/django.mo
 
 .PHONY: run
 run: setup

@@ -1,3 +1,5 @@
+from collections.abc import Iterable
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Div, Layout, Row
 from django import forms
@@ -6,12 +8,58 @@ from django.utils.translation import gettext_lazy as _
 from events import services
 from events.models import AgendaItem, Forum, ForumRecord, ForumSeries, Material, Province
 from events.services import RESERVED_SLUGS
+from forum_portal.khmer import KhmerDigitsFormMixin
+
+# Labels of the fields written in both languages, side by side on the organizers' forms.
+BILINGUAL_LABELS = {
+    "title": (_("Title in Khmer"), _("Title in English")),
+    "description": (_("Description in Khmer"), _("Description in English")),
+    "venue_name": (_("Venue in Khmer"), _("Venue in English")),
+    "venue_address": (_("Venue address in Khmer"), _("Venue address in English")),
+    "theme": (_("Theme in Khmer"), _("Theme in English")),
+}
+# One of the two languages is enough: the page shows the other language's text, marked as such.
+BILINGUAL_REQUIRED_MESSAGE = _("Fill in at least one of Khmer and English.")
+
+
+def bilingual_fields(*names: str) -> list[str]:
+    """Return the form field names of `names` in both languages: ["title_km", "title_en", ...]."""
+    return [f"{name}_{lang}" for name in names for lang in ("km", "en")]
+
+
+def bilingual_row(name: str, *, css_class: str = "col-md-6") -> Row:
+    """Return a row with the Khmer and the English field of `name` side by side (one above the other on phones)."""
+    return Row(
+        Column(f"{name}_km", css_class=css_class), Column(f"{name}_en", css_class=css_class), css_class="bilingual"
+    )
+
+
+def bilingual_prepare(form, *names: str, required: Iterable[str] = ()) -> None:
+    """Label the Khmer and English fields of `names`, mark the Khmer one `lang="km"` and the English one
+    `lang="en"` (so screen readers and fonts read each in its language) and make none of them required alone."""
+    for name in names:
+        for lang, label in zip(("km", "en"), BILINGUAL_LABELS[name], strict=True):
+            field = form.fields.get(f"{name}_{lang}")
+            if field is None:
+                continue
+            field.label = label
+            field.required = False
+            field.widget.attrs["lang"] = lang
+    form.bilingual_required = tuple(required)
+
+
+def bilingual_clean(form, cleaned: dict) -> None:
+    """Add an error to each required bilingual field given in neither language."""
+    for name in getattr(form, "bilingual_required", ()):
+        if not (cleaned.get(f"{name}_km") or "").strip() and not (cleaned.get(f"{name}_en") or "").strip():
+            form.add_error(f"{name}_km", BILINGUAL_REQUIRED_MESSAGE)
+
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-class ForumForm(forms.ModelForm):
+class ForumForm(KhmerDigitsFormMixin, forms.ModelForm):
     covered_provinces = forms.ModelMultipleChoiceField(
         label=_("Covered provinces"),
         queryset=Province.objects.order_by("name_en"),
@@ -24,26 +72,26 @@ class ForumForm(forms.ModelForm):
         model = Forum
         fields = [
             "series",
-            "title",
+            *bilingual_fields("title"),
             "slug",
             "kind",
             "host_province",
             "covered_provinces",
-            "venue_name",
-            "venue_address",
+            *bilingual_fields("venue_name", "venue_address"),
             "starts_at",
             "ends_at",
             "capacity",
             "registration_opens_at",
             "registration_closes_at",
-            "description",
+            *bilingual_fields("description"),
         ]
         widgets = {
             "starts_at": DATETIME_WIDGET,
             "ends_at": DATETIME_WIDGET,
             "registration_opens_at": DATETIME_WIDGET,
             "registration_closes_at": DATETIME_WIDGET,
-            "description": forms.Textarea(attrs={"rows": 4}),
+            "description_km": forms.Textarea(attrs={"rows": 4}),
+            "description_en": forms.Textarea(attrs={"rows": 4}),
         }
         help_texts = {"slug": _("Used in the forum's web address. Leave empty to make one from the title.")}
 
@@ -52,20 +100,30 @@ class ForumForm(forms.ModelForm):
         self.fields["slug"].required = False
         self.fields["covered_provinces"].queryset = Province.objects.by_name()
         self.fields["host_province"].queryset = Province.objects.by_name()
+        bilingual_prepare(
+            self,
+            "title",
+            "venue_name",
+            "venue_address",
+            "description",
+            required=("title", "venue_name", "venue_address"),
+        )
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Row(Column("series", css_class="col-md-6"), Column("kind", css_class="col-md-6")),
-            Row(Column("title", css_class="col-md-8"), Column("slug", css_class="col-md-4")),
+            bilingual_row("title"),
+            Row(Column("slug", css_class="col-md-6")),
             Row(Column("host_province", css_class="col-md-6"), Column("capacity", css_class="col-md-6")),
             Div("covered_provinces", css_class="province-checkboxes"),
-            Row(Column("venue_name", css_class="col-md-6"), Column("venue_address", css_class="col-md-6")),
+            bilingual_row("venue_name"),
+            bilingual_row("venue_address"),
             Row(Column("starts_at", css_class="col-md-6"), Column("ends_at", css_class="col-md-6")),
             Row(
                 Column("registration_opens_at", css_class="col-md-6"),
                 Column("registration_closes_at", css_class="col-md-6"),
             ),
-            "description",
+            bilingual_row("description"),
         )
 
     def clean_slug(self):
@@ -76,6 +134,7 @@ class ForumForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        bilingual_clean(self, cleaned)
         starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
         opens, closes = cleaned.get("registration_opens_at"), cleaned.get("registration_closes_at")
         if starts and ends and ends <= starts:
@@ -92,7 +151,7 @@ class ForumForm(forms.ModelForm):
         return services.forum_save(forum=forum, **self.cleaned_data, agenda=agenda.entries())
 
 
-class AgendaItemForm(forms.ModelForm):
+class AgendaItemForm(KhmerDigitsFormMixin, forms.ModelForm):
     new_speakers = forms.CharField(
         label=_("New speakers"),
         required=False,
@@ -102,30 +161,30 @@ class AgendaItemForm(forms.ModelForm):
 
     class Meta:
         model = AgendaItem
-        fields = ["starts_at", "ends_at", "title", "session_kind", "speakers", "description"]
+        fields = ["starts_at", "ends_at", *bilingual_fields("title"), "session_kind", "speakers"]
+        fields += bilingual_fields("description")
         widgets = {
             "starts_at": TIME_WIDGET,
             "ends_at": TIME_WIDGET,
-            "description": forms.Textarea(attrs={"rows": 2}),
+            "description_km": forms.Textarea(attrs={"rows": 2}),
+            "description_en": forms.Textarea(attrs={"rows": 2}),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        bilingual_prepare(self, "title", "description", required=("title",))
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
             Row(
-                Column("starts_at", css_class="col-6 col-md-2"),
-                Column("ends_at", css_class="col-6 col-md-2"),
-                Column("title", css_class="col-md-5"),
-                Column("session_kind", css_class="col-md-3"),
+                Column("starts_at", css_class="col-6 col-md-3"),
+                Column("ends_at", css_class="col-6 col-md-3"),
+                Column("session_kind", css_class="col-md-6"),
             ),
-            Row(
-                Column("speakers", css_class="col-md-4"),
-                Column("new_speakers", css_class="col-md-4"),
-                Column("description", css_class="col-md-4"),
-            ),
+            bilingual_row("title"),
+            Row(Column("speakers", css_class="col-md-6"), Column("new_speakers", css_class="col-md-6")),
+            bilingual_row("description"),
             "id",
             "forum",
             "DELETE",
@@ -133,6 +192,7 @@ class AgendaItemForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        bilingual_clean(self, cleaned)
         starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
         if starts and ends and ends <= starts:
             self.add_error("ends_at", _("The session must end after it starts."))
@@ -162,7 +222,9 @@ class BaseAgendaItemFormSet(forms.BaseInlineFormSet):
                 if item_id:
                     entries.append({"id": item_id, "delete": True})
             elif form.has_changed():
-                fields = {name: form.cleaned_data.get(name) for name in services.AGENDA_FIELDS}
+                names = [n for n in services.AGENDA_FIELDS if n not in services.AGENDA_TEXT_FIELDS]
+                names += bilingual_fields(*services.AGENDA_TEXT_FIELDS)
+                fields = {name: form.cleaned_data.get(name) for name in names}
                 speakers = form.cleaned_data.get("speakers") or []
                 entries.append(
                     {"id": item_id, **fields, "speakers": speakers, "new_speakers": form.cleaned_data["new_speakers"]}
@@ -182,18 +244,34 @@ AgendaItemFormSet = forms.inlineformset_factory(
 )
 
 
-class ForumSeriesForm(forms.ModelForm):
+class ForumSeriesForm(KhmerDigitsFormMixin, forms.ModelForm):
     class Meta:
         model = ForumSeries
-        fields = ["title", "slug", "theme", "year", "co_organizers", "description"]
+        fields = [
+            *bilingual_fields("title"),
+            "slug",
+            *bilingual_fields("theme"),
+            "year",
+            "co_organizers",
+            "description",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"slug": _("Used in web addresses. Leave empty to make one from the title.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slug"].required = False
+        bilingual_prepare(self, "title", "theme", required=("title", "theme"))
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.layout = Layout(
+            bilingual_row("title"), "slug", bilingual_row("theme"), "year", "co_organizers", "description"
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        bilingual_clean(self, cleaned)
+        return cleaned
 
     def clean_slug(self):
         slug = self.cleaned_data.get("slug", "")

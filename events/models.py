@@ -11,13 +11,16 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from events import people
+from forum_portal.khmer import khmer_order
 from forum_portal.storage import private_storage
 
 
 class ProvinceQuerySet(models.QuerySet):
     def by_name(self):
-        """Order by the name people read: the Khmer name on Khmer pages, the English one otherwise."""
-        return self.order_by("name_km" if get_language() == "km" else "name_en")
+        """Order by the name people read: the Khmer name (Khmer collation) on Khmer pages, else the English one."""
+        if (get_language() or "")[:2] == "km":
+            return self.order_by(khmer_order("name_km"), "pk")
+        return self.order_by("name_en", "pk")
 
 
 class Province(models.Model):

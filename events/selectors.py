@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from events.models import AgendaItem, Forum, ForumRecord, ForumSeries, Material
+from forum_portal.khmer import khmer_normalise
 
 # The status of a registration that holds a seat. Events sits below participants and cannot import its model;
 # the reverse relation `registrations` and this value are all it needs (a participants test checks they agree).
@@ -76,9 +77,15 @@ def forums_for_organizers(*, status: str = "", series=None, q: str = "") -> Quer
         forums = forums.filter(status=status)
     if series is not None:
         forums = forums.filter(series=series)
-    if q:
+    if q := khmer_normalise(q).strip():
+        # Both languages of the title and venue, whichever page the organizer searches from.
         forums = forums.filter(
-            Q(title__icontains=q) | Q(venue_name__icontains=q) | Q(host_province__name_en__icontains=q)
+            Q(title_km__icontains=q)
+            | Q(title_en__icontains=q)
+            | Q(venue_name_km__icontains=q)
+            | Q(venue_name_en__icontains=q)
+            | Q(host_province__name_en__icontains=q)
+            | Q(host_province__name_km__icontains=q)
         )
     return forums
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -27,10 +28,46 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
 
 # Forum fields whose change is announced to confirmed participants (through the `forum_changed` signal).
 NOTIFIED_FIELDS = ("venue_name", "venue_address", "starts_at", "ends_at")
+# The stored columns behind them: the venue in both languages (a fallback read would look like a change).
+NOTIFIED_COLUMNS = ("venue_name_km", "venue_name_en", "venue_address_km", "venue_address_en", "starts_at", "ends_at")
 
 
 # What an agenda entry may set on its item (speakers are set apart, being many-to-many).
 AGENDA_FIELDS = ("starts_at", "ends_at", "title", "session_kind", "description")
+# The text fields written in both languages (events/translation.py): each also as `<field>_km` and `<field>_en`.
+FORUM_TEXT_FIELDS = ("title", "description", "venue_name", "venue_address")
+SERIES_TEXT_FIELDS = ("title", "theme")
+AGENDA_TEXT_FIELDS = ("title", "description")
+LANGUAGES = ("km", "en")
+
+
+def _bilingual_set(obj, *, fields: Iterable[str], values: dict) -> None:
+    """Set each of `fields` on `obj` from `values`: both languages where `<field>_km`/`<field>_en` are given,
+    else the plain field (written in the active language, as before the content was bilingual)."""
+    for field in fields:
+        given = {lang: values[f"{field}_{lang}"] for lang in LANGUAGES if f"{field}_{lang}" in values}
+        if given:
+            for lang, value in given.items():
+                setattr(obj, f"{field}_{lang}", (value or "").strip())
+        elif field in values:
+            setattr(obj, field, values[field])
+
+
+def _bilingual_old(before: dict) -> dict:
+    """Return the values a forum had, as the `forum_changed` signal gives them: each venue field in both languages
+    (`venue_name_km`, ...) and, for receivers that read one, in the active language with the other as fallback."""
+    old = dict(before)
+    active = (translation.get_language() or "km")[:2]
+    for field in ("venue_name", "venue_address"):
+        ordered = [before.get(f"{field}_{active}"), *(before.get(f"{field}_{lang}") for lang in LANGUAGES)]
+        old[field] = next((value for value in ordered if value), "")
+    return old
+
+
+def _bilingual_copy(source, target, *, fields: Iterable[str]) -> None:
+    for field in fields:
+        for lang in LANGUAGES:
+            setattr(target, f"{field}_{lang}", getattr(source, f"{field}_{lang}"))
 
 
 # Paths under /manage/forums/ that a forum's slug must not shadow.
@@ -53,8 +90,16 @@ def _unique_slug(*, model, title: str, exclude_pk: int | None, fallback: str) ->
     return slug
 
 
-def forum_unique_slug(*, title: str, exclude_pk: int | None = None) -> str:
-    """Return a slug for `title` that no other forum uses (a number is appended on collision)."""
+def forum_unique_slug(
+    *, title: str, exclude_pk: int | None = None, province: Province | None = None, starts_at: datetime | None = None
+) -> str:
+    """Return a slug for `title` that no other forum uses (a number is appended on collision).
+
+    A title without Latin letters (Khmer only) gives no slug of its own: the host province and the date name the
+    forum instead ("siem-reap-2026-02-15"), which says more than "forum-2".
+    """
+    if not slugify(title) and province is not None and starts_at is not None:
+        title = f"{province.name_en} {timezone.localtime(starts_at):%Y-%m-%d}"
     return _unique_slug(model=Forum, title=title, exclude_pk=exclude_pk, fallback="forum")
 
 
@@ -62,21 +107,27 @@ def forum_unique_slug(*, title: str, exclude_pk: int | None = None) -> str:
 def series_save(
     *,
     series: ForumSeries | None = None,
-    title: str,
-    theme: str,
+    title: str = "",
+    theme: str = "",
     year: int,
     co_organizers: str,
     slug: str = "",
     description: str = "",
+    **translated: str,
 ) -> ForumSeries:
     """Create a forum series (`series` None) or change `series`; make a unique slug from the title if none is given.
 
-    Raise ValidationError if the series breaks a model rule.
+    `translated` may give the title and theme in both languages (`title_km`, `title_en`, `theme_km`, `theme_en`);
+    they replace `title` and `theme`. Raise ValidationError if the series breaks a model rule.
     """
     series = series if series is not None else ForumSeries()
-    series.title, series.theme, series.year = title, theme, year
+    _bilingual_set(series, fields=SERIES_TEXT_FIELDS, values={"title": title, "theme": theme, **translated})
+    series.year = year
     series.co_organizers, series.description = co_organizers, description
-    series.slug = slug or _unique_slug(model=ForumSeries, title=title, exclude_pk=series.pk, fallback="series")
+    slug_title = translated.get("title_en") or series.title
+    series.slug = slug or _unique_slug(
+        model=ForumSeries, title=slug_title, exclude_pk=series.pk, fallback=f"series-{year}"
+    )
     series.full_clean()
     series.save()
     return series
@@ -90,7 +141,9 @@ def _agenda_save(*, forum: Forum, agenda: Iterable[dict]) -> None:
                 item.delete()
             continue
         for name in AGENDA_FIELDS:
-            setattr(item, name, entry.get(name, getattr(item, name)))
+            if name not in AGENDA_TEXT_FIELDS:
+                setattr(item, name, entry.get(name, getattr(item, name)))
+        _bilingual_set(item, fields=AGENDA_TEXT_FIELDS, values=entry)
         item.full_clean()
         item.save()
         speakers = list(entry.get("speakers", ()))
@@ -103,51 +156,55 @@ def forum_save(
     *,
     forum: Forum | None = None,
     series: ForumSeries,
-    title: str,
     kind: str,
     host_province: Province,
-    venue_name: str,
-    venue_address: str,
     starts_at: datetime,
     ends_at: datetime,
     capacity: int,
     registration_opens_at: datetime,
     registration_closes_at: datetime,
+    title: str = "",
+    venue_name: str = "",
+    venue_address: str = "",
     slug: str = "",
     description: str = "",
     covered_provinces: Iterable[Province] = (),
     agenda: Iterable[dict] = (),
+    **translated: str,
 ) -> Forum:
     """Create a forum (`forum` None) or change `forum`, with its covered provinces and agenda, all or nothing.
 
     Each `agenda` entry is a dict: "id" of the item to change (None for a new one), "delete", the item's fields
     (AGENDA_FIELDS), "speakers" (Speaker rows) and "new_speakers" (dicts of Speaker fields, created if unknown).
+    `translated` gives the text fields in both languages (`title_km`, `title_en`, ... of FORUM_TEXT_FIELDS), in
+    place of `title`, `venue_name`, `venue_address` and `description`; agenda entries may do the same.
     Raise ValidationError if the forum or an item breaks a model rule; nothing is saved then. A change of venue or
     time is announced to the confirmed participants.
     """
     forum = forum if forum is not None else Forum()
+    plain = {"title": title, "venue_name": venue_name, "venue_address": venue_address, "description": description}
+    _bilingual_set(forum, fields=FORUM_TEXT_FIELDS, values={**plain, **translated})
     for name, value in {
         "series": series,
-        "title": title,
         "kind": kind,
         "host_province": host_province,
-        "venue_name": venue_name,
-        "venue_address": venue_address,
         "starts_at": starts_at,
         "ends_at": ends_at,
         "capacity": capacity,
         "registration_opens_at": registration_opens_at,
         "registration_closes_at": registration_closes_at,
-        "description": description,
     }.items():
         setattr(forum, name, value)
-    forum.slug = slug or forum_unique_slug(title=title, exclude_pk=forum.pk)
+    slug_title = translated.get("title_en") or forum.title_en or forum.title
+    forum.slug = slug or forum_unique_slug(
+        title=slug_title, exclude_pk=forum.pk, province=host_province, starts_at=starts_at
+    )
     forum.full_clean()
     # What participants were told (venue, time), read before saving, so a change can be announced to them.
-    before = Forum.objects.filter(pk=forum.pk).values(*NOTIFIED_FIELDS).first() if forum.pk else None
+    before = Forum.objects.filter(pk=forum.pk).values(*NOTIFIED_COLUMNS).first() if forum.pk else None
     forum.save()
-    if before is not None and any(before[field] != getattr(forum, field) for field in NOTIFIED_FIELDS):
-        forum_changed.send(sender=Forum, forum=forum, old=before)
+    if before is not None and any((before[c] or "") != (getattr(forum, c) or "") for c in NOTIFIED_COLUMNS):
+        forum_changed.send(sender=Forum, forum=forum, old=_bilingual_old(before))
     forum.covered_provinces.set(covered_provinces)
     _agenda_save(forum=forum, agenda=agenda)
     return forum
@@ -189,34 +246,36 @@ def forum_transition(*, forum: Forum, action: str) -> Forum:
 @transaction.atomic
 def forum_duplicate(*, forum: Forum) -> Forum:
     """Copy a forum, its covered provinces and its agenda into a new draft: the start of the next one."""
-    title = _("Copy of %(title)s") % {"title": forum.title}
-    copy = Forum.objects.create(
+    copy = Forum(
         series=forum.series,
-        title=title[:200],
-        slug=forum_unique_slug(title=forum.title),
+        slug=forum_unique_slug(
+            title=forum.title_en or forum.title, province=forum.host_province, starts_at=forum.starts_at
+        ),
         kind=forum.kind,
         host_province=forum.host_province,
-        venue_name=forum.venue_name,
-        venue_address=forum.venue_address,
         starts_at=forum.starts_at,
         ends_at=forum.ends_at,
         capacity=forum.capacity,
         registration_opens_at=forum.registration_opens_at,
         registration_closes_at=forum.registration_closes_at,
-        description=forum.description,
         status=Forum.Status.DRAFT,
     )
+    _bilingual_copy(forum, copy, fields=FORUM_TEXT_FIELDS)
+    # "Copy of ..." in each language the forum has a title in.
+    for lang in LANGUAGES:
+        original = getattr(forum, f"title_{lang}")
+        if original:
+            with translation.override(lang):
+                setattr(copy, f"title_{lang}", (_("Copy of %(title)s") % {"title": original})[:200])
+    copy.save()
     copy.covered_provinces.set(forum.covered_provinces.all())
     for item in forum.agenda_items.prefetch_related("speakers"):
         speakers = list(item.speakers.all())
-        new_item = AgendaItem.objects.create(
-            forum=copy,
-            starts_at=item.starts_at,
-            ends_at=item.ends_at,
-            title=item.title,
-            session_kind=item.session_kind,
-            description=item.description,
+        new_item = AgendaItem(
+            forum=copy, starts_at=item.starts_at, ends_at=item.ends_at, session_kind=item.session_kind
         )
+        _bilingual_copy(item, new_item, fields=AGENDA_TEXT_FIELDS)
+        new_item.save()
         new_item.speakers.set(speakers)
     return copy
 

@@ -123,7 +123,7 @@ def _validate_change(commitment: Commitment, *, status: str, progress: int | Non
     if not 0 <= progress <= 100:
         raise ValidationError({"progress": _("Progress is a number from 0 to 100.")})
     if status == Status.DONE and progress != 100:
-        raise ValidationError({"progress": _("A commitment that is done is 100% done.")})
+        raise ValidationError({"progress": _("A commitment marked done must have progress 100.")})
     if status == Status.DROPPED and not reason and not (commitment.dropped_reason_km or commitment.dropped_reason_en):
         raise ValidationError({"dropped_reason_km": _("Say why the commitment is dropped.")})
     return progress

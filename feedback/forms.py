@@ -11,6 +11,7 @@ from feedback import selectors, services
 from feedback.attachments import attachment_validate
 from feedback.models import Concern
 from feedback.retention import ErasureReason
+from forum_portal.khmer import KhmerDigitsFormMixin
 from forum_portal.phones import INVALID_PHONE, phone_normalise
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -361,7 +362,7 @@ class PolicyForm(forms.Form):
     flagged = forms.BooleanField(label=_("Policy issue for the national forum"), required=False)
 
 
-class InterimForm(forms.Form):
+class InterimForm(KhmerDigitsFormMixin, forms.Form):
     resolve_due = forms.DateField(label=_("New resolve-by date"), widget=DATE_WIDGET)
     text = forms.CharField(
         label=_("Why more time is needed"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})

@@ -23,6 +23,7 @@ from accounts.roles import NSSF_STAFF, NSSF_SUPERVISORS
 from accounts.selectors import users_in_roles
 from feedback.models import Concern, ConcernEvent
 from forum_portal.codes import code_normalise
+from forum_portal.khmer import khmer_normalise
 
 Status = Concern.Status
 
@@ -92,7 +93,7 @@ def _search(concerns: QuerySet[Concern], text: str) -> QuerySet[Concern]:
     word-splitting parser finds nothing inside a Khmer sentence, while a substring does. It is the same on
     PostgreSQL and SQLite, and at 100,000 concerns it costs about a quarter of to_tsvector per row.
     """
-    for term in text.split()[:SEARCH_MAX_TERMS]:
+    for term in khmer_normalise(text).split()[:SEARCH_MAX_TERMS]:
         condition = Q(description__icontains=term)
         code = code_normalise(term)
         if len(code) >= 4:

@@ -432,6 +432,10 @@ STAFF_DIGEST = "staff_digest"
 DIGEST_HOUR = 8
 
 
+def _staff_language(user) -> str:
+    return user.language if getattr(user, "language", "") in ("km", "en") else "en"
+
+
 def staff_digest_queue(*, now: datetime | None = None) -> int:
     """Queue the daily digest of new and overdue concerns to each NSSF staff member; return how many.
 
@@ -445,19 +449,24 @@ def staff_digest_queue(*, now: datetime | None = None) -> int:
     counts = {key: digest[key].count() for key in ("new", "overdue")}
     if not any(counts.values()):
         return 0
-    queue_url = absolute_url("feedback:queue", language="en")
     day = local_now.date().isoformat()
     messages = [
         Message(
             idempotency_key=f"{STAFF_DIGEST}:{user.pk}:{day}",
             purpose=STAFF_DIGEST,
             channel=Message.Channel.EMAIL,
-            language="en",
+            # Each staff member reads it in the language of their account.
+            language=_staff_language(user),
             recipient_name=user.get_full_name(),
             to_email=user.email,
             # Tomorrow's digest supersedes today's: one still queued then has nothing left to say.
             expires_at=now + timedelta(days=1),
-            context={"new": counts["new"], "overdue": counts["overdue"], "queue_url": queue_url, "day": day},
+            context={
+                "new": counts["new"],
+                "overdue": counts["overdue"],
+                "queue_url": absolute_url("feedback:queue", language=_staff_language(user)),
+                "day": day,
+            },
         )
         for user in users_in_roles(roles=[NSSF_STAFF, NSSF_SUPERVISORS]).exclude(email="")
     ]

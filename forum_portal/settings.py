@@ -195,7 +195,9 @@ LANGUAGES = [("km", _("Khmer")), ("en", _("English"))]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "km"
 MODELTRANSLATION_LANGUAGES = ("km", "en")
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("km", "en"), "km": ("en",), "en": ("km",)}
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/ is the project's catalogue (makemessages); locale_upstream/ adds the Khmer that Django's and allauth's
+# own catalogues lack for the pages the portal shows (edited by hand, never regenerated).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_upstream"]
 # Day-first or spelled-out dates and a 24-hour clock in both languages (no 03/01/2027, no "7 p.m.").
 FORMAT_MODULE_PATH = ["forum_portal.formats"]
 USE_I18N = True

@@ -14,10 +14,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("hooks/", include("notifications.hook_urls")),
+    path("r/", include("notifications.short_urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
+    path("", include("accounts.urls")),
     path("", include("events.urls")),
     path("", include("participants.urls")),
     # Before feedback's: its manage/concerns/<code>/ would take manage/concerns/dashboard/.

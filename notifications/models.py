@@ -150,3 +150,24 @@ class ChatState(models.Model):
 
     def __str__(self):
         return f"Telegram conversation #{self.pk}"
+
+
+class ShortLink(models.Model):
+    """A short, unguessable address (`/r/<token>`) for a long signed link, so a Khmer SMS stays within two parts.
+
+    The outbox knows no app: it keeps only the target URL and when the link stops working (with what it leads
+    to: a registration's link lasts until its forum ends).
+    """
+
+    token = models.CharField(_("token"), max_length=16, unique=True)
+    target = models.TextField(_("target address"))
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("short link")
+        verbose_name_plural = _("short links")
+        indexes = [models.Index(fields=["target", "expires_at"], name="short_link_target_idx")]
+
+    def __str__(self):
+        return f"short link #{self.pk}"

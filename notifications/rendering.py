@@ -6,13 +6,16 @@ person reads a message composed in their language rather than a sentence assembl
 body of an email wraps the same text.
 """
 
+import contextlib
 from datetime import date, datetime
 from functools import cache
 
 from django.conf import settings
-from django.template import Context, Engine, TemplateDoesNotExist
+from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+
+from notifications.shortlinks import short_link_create
 
 SUPPORTED_LANGUAGES = ("km", "en")
 
@@ -54,6 +57,41 @@ def _context(message) -> dict:
     return context
 
 
+def _sms_context(message, context: dict) -> dict:
+    """Return the context of an SMS: each link (a `*_url` value) replaced by its short link (/r/<token>).
+
+    The short link lasts until the context's `links_expire_at` (ISO), else the message's expiry, else
+    shortlinks.DEFAULT_LIFETIME.
+    """
+    expires_at = message.expires_at
+    if isinstance(context.get("links_expire_at"), str):
+        with contextlib.suppress(ValueError):
+            expires_at = datetime.fromisoformat(context["links_expire_at"])
+    for key, value in list(context.items()):
+        if key.endswith("_url") and isinstance(value, str) and value.startswith(("http://", "https://")):
+            context[key] = _ShortLinkOnUse(target=value, expires_at=expires_at)
+    return context
+
+
+class _ShortLinkOnUse:
+    """A link the template shortens when it prints it (templates call callables), so unused links store nothing."""
+
+    def __init__(self, *, target: str, expires_at):
+        self.target, self.expires_at, self.short = target, expires_at, ""
+
+    def __call__(self) -> str:
+        if not self.short:
+            self.short = short_link_create(target=self.target, expires_at=self.expires_at)
+        return self.short
+
+
+def _template(purpose: str, language: str, *, sms: bool):
+    # An SMS has a shorter text of its own where one is written (`<purpose>.<language>.sms.txt`).
+    names = [f"notifications/messages/{purpose}.{language}.sms.txt"] if sms else []
+    names += [f"notifications/messages/{purpose}.{language}.txt", f"notifications/messages/generic.{language}.txt"]
+    return _text_engine().select_template(names)
+
+
 def message_render(message) -> tuple[str, str, str]:
     """Return (subject, text, html) for the message in its language and the forums' time zone."""
     language = _language(message.language)
@@ -62,11 +100,10 @@ def message_render(message) -> tuple[str, str, str]:
             # Written by a person (an announcement): sent as written, not from a template.
             subject, text = message.subject, message.body
         else:
-            try:
-                template = _text_engine().get_template(f"notifications/messages/{message.purpose}.{language}.txt")
-            except TemplateDoesNotExist:
-                template = _text_engine().get_template(f"notifications/messages/generic.{language}.txt")
-            rendered = template.render(Context(_context(message), autoescape=False)).strip()
+            sms = message.channel == "sms"
+            template = _template(message.purpose, language, sms=sms)
+            context = _sms_context(message, _context(message)) if sms else _context(message)
+            rendered = template.render(Context(context, autoescape=False)).strip()
             subject, _sep, text = rendered.partition("\n")
             text = "\n".join(line.rstrip() for line in text.strip().splitlines())
         html = render_to_string(

@@ -28,6 +28,7 @@ def forum_messages(*, forum, user, status: str = "") -> QuerySet[Message]:
         "created_at",
         "sent_at",
         "receipt",
+        "sms_parts",
         "forum_id",
     )
     if status in Message.Status.values:

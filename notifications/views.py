@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from django.views.generic import ListView, TemplateView
 
 from events.mixins import ManageForumMixin
 from forum_portal.phones import phone_from_gateway
-from notifications import selectors, services
+from notifications import selectors, services, shortlinks
 from notifications.models import Message
 from notifications.telegram import telegram_updates_process
 
@@ -172,3 +172,11 @@ class MessageOverviewView(PermissionRequiredMixin, TemplateView):
             sms_currency=settings.SMS_COST_CURRENCY,
             **kwargs,
         )
+
+
+def short_link_redirect(request, token: str):
+    """Send whoever opens a short SMS link to the signed page it stands for; 404 once it has expired."""
+    target = shortlinks.short_link_target(token=token)
+    if target is None:
+        raise Http404
+    return redirect(target)

@@ -13,11 +13,12 @@ import segno
 from django.conf import settings
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from icalendar import Alarm, Calendar, Event
 from openpyxl import Workbook
 
 from events import people
+from forum_portal.khmer import name_order
 from forum_portal.links import absolute_path, absolute_url
 from participants.models import Registration
 
@@ -169,7 +170,8 @@ def _pdf(template: str, context: dict) -> bytes:
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    html = render_to_string(template, context)
+    # No request here: the document's `lang` is the language it is rendered in (the reader's).
+    html = render_to_string(template, {"LANGUAGE_CODE": translation.get_language() or "km", **context})
     # The font configuration makes the stylesheet's @font-face rules (the vendored woff2 files) usable.
     fonts = FontConfiguration()
     stylesheet = CSS(filename=str(PRINT_CSS), font_config=fonts)
@@ -187,7 +189,7 @@ def badges_pdf(*, forum, registrations: QuerySet[Registration]) -> bytes:
     """Return name badges (eight per A4 page), each with the name, role, province and QR code."""
     badges = [
         {"registration": registration, "qr": qr_svg_data_uri(registration.code)}
-        for registration in registrations.select_related("province").order_by("full_name", "pk")
+        for registration in registrations.select_related("province").order_by(name_order("full_name"), "pk")
     ]
     return _pdf("participants/pdf/badges.html", {"forum": forum, "badges": badges})
 

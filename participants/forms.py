@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from events import people
 from events.models import District, Forum, Province
+from forum_portal.khmer import KhmerDigitsFormMixin, digits_ascii, name_clean
 from forum_portal.phones import phone_display, phone_normalise
 from participants import messages, services
 from participants.models import EvaluationQuestion, EvaluationResponse, Registration, ReminderSettings, SeatTarget
@@ -92,8 +93,12 @@ class _RegistrationFieldsMixin:
     def clean_email(self):
         return (self.cleaned_data.get("email") or "").strip().lower()
 
+    def clean_full_name(self):
+        # Stored normalised, so the same name typed on two keyboards is one name to search and compare.
+        return name_clean(self.cleaned_data.get("full_name") or "")
+
     def clean_nssf_number(self):
-        return "".join((self.cleaned_data.get("nssf_number") or "").split()).upper()
+        return digits_ascii("".join((self.cleaned_data.get("nssf_number") or "").split())).upper()
 
     def clean(self):
         cleaned = super().clean()
@@ -300,6 +305,7 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["province"].queryset = Province.objects.by_name()
         self.fields["province"].label_from_instance = lambda obj: obj.name
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -328,11 +334,11 @@ def _target_choices():
     return [
         (_("Gender"), [(f"gender:{value}", label) for value, label in people.Gender.choices]),
         (_("Role"), [(f"role:{value}", label) for value, label in people.Role.choices]),
-        (_("Province"), [(f"province:{p.code}", p.name) for p in Province.objects.order_by("name_en")]),
+        (_("Province"), [(f"province:{p.code}", p.name) for p in Province.objects.by_name()]),
     ]
 
 
-class SeatTargetForm(forms.Form):
+class SeatTargetForm(KhmerDigitsFormMixin, forms.Form):
     group = forms.ChoiceField(label=_("Who"))
     minimum = forms.IntegerField(label=_("At least"), min_value=1, max_value=100_000)
     unit = forms.ChoiceField(label=_("Unit"), choices=SeatTarget.Unit.choices)
@@ -438,7 +444,7 @@ class ReminderSettingsForm(forms.Form):
         self.helper.form_tag = False
 
     def clean_reminder_offsets_days(self) -> list[int]:
-        raw = self.cleaned_data["reminder_offsets_days"]
+        raw = digits_ascii(self.cleaned_data["reminder_offsets_days"])
         parts = [part.strip() for part in raw.split(",") if part.strip()]
         if not all(part.isdigit() for part in parts):
             raise forms.ValidationError(_("Use whole numbers of days separated by commas, for example “7, 1”."))

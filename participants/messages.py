@@ -89,6 +89,12 @@ def _registration_message(
     )
 
 
+def _forum_title(registration: Registration) -> str:
+    """Return the title of the registration's forum in the participant's language."""
+    with translation.override(registration.preferred_language):
+        return registration.forum.title
+
+
 def _confirmed_registrations(forum: Forum) -> QuerySet[Registration]:
     return (
         Registration.objects.filter(forum=forum, status=Registration.Status.CONFIRMED)
@@ -102,12 +108,15 @@ def _confirmed_registrations(forum: Forum) -> QuerySet[Registration]:
             "preferred_language",
             "reminder_channel",
             "forum__id",
-            "forum__title",
+            "forum__title_km",
+            "forum__title_en",
             "forum__slug",
             "forum__starts_at",
             "forum__ends_at",
-            "forum__venue_name",
-            "forum__venue_address",
+            "forum__venue_name_km",
+            "forum__venue_name_en",
+            "forum__venue_address_km",
+            "forum__venue_address_en",
             "checked_in_at",
         )
         .order_by("pk")
@@ -282,7 +291,11 @@ def forum_changed_notify(*, forum: Forum, old: dict) -> int:
     if forum.status not in ACTIVE_FORUM_STATUSES or forum.ends_at <= timezone.now():
         return 0
     fields = ("venue_name", "venue_address", "starts_at", "ends_at")
-    if all(old.get(field) == getattr(forum, field) for field in fields):
+    if all(old.get(field) == getattr(forum, field) for field in fields) and all(
+        old.get(f"{field}_{lang}", getattr(forum, f"{field}_{lang}")) == getattr(forum, f"{field}_{lang}")
+        for field in ("venue_name", "venue_address")
+        for lang in ("km", "en")
+    ):
         return 0
     fingerprint = hashlib.sha256(
         "|".join(str(getattr(forum, field)) for field in fields).encode(), usedforsecurity=False
@@ -300,11 +313,21 @@ def forum_changed_notify(*, forum: Forum, old: dict) -> int:
             purpose=FORUM_CHANGED,
             key=f"forum_changed:{registration.pk}:{fingerprint}",
             expires_at=forum.ends_at,
-            extra=extra,
+            extra={**extra, "old_venue": _old_venue(old, language=registration.preferred_language)},
         )
         for registration in _confirmed_registrations(forum)
     ]
     return messages_queue_bulk(messages=messages)
+
+
+def _old_venue(old: dict, *, language: str) -> str:
+    """Return the former venue in `language` (the other language where it had none)."""
+    other = "en" if language == "km" else "km"
+    parts = []
+    for field in ("venue_name", "venue_address"):
+        candidates = (old.get(f"{field}_{language}"), old.get(f"{field}_{other}"), old.get(field))
+        parts.append(next((value for value in candidates if value), ""))
+    return ", ".join(parts)
 
 
 def forum_cancelled_notify(*, forum: Forum) -> int:
@@ -392,7 +415,16 @@ def _telegram_link_subject(*, subject: str, chat_id: str) -> bool:
     registration = (
         Registration.objects.filter(pk=int(subject[1:]))
         .select_related("forum")
-        .only("pk", "status", "phone", "full_name", "preferred_language", "forum__id", "forum__title")
+        .only(
+            "pk",
+            "status",
+            "phone",
+            "full_name",
+            "preferred_language",
+            "forum__id",
+            "forum__title_km",
+            "forum__title_en",
+        )
         .first()
     )
     if registration is None:
@@ -413,7 +445,7 @@ def _telegram_link_subject(*, subject: str, chat_id: str) -> bool:
             to_phone=registration.phone,
             to_telegram_chat=str(chat_id),
             forum=registration.forum,
-            context={"name": registration.full_name, "forum_title": registration.forum.title},
+            context={"name": registration.full_name, "forum_title": _forum_title(registration)},
         )
     return True
 
@@ -445,7 +477,17 @@ def registration_status_reply(*, phone: str, text: str) -> bool:
     registration = (
         Registration.objects.select_related("forum")
         .filter(code=code, phone=phone)
-        .only("pk", "code", "status", "phone", "full_name", "preferred_language", "forum__id", "forum__title")
+        .only(
+            "pk",
+            "code",
+            "status",
+            "phone",
+            "full_name",
+            "preferred_language",
+            "forum__id",
+            "forum__title_km",
+            "forum__title_en",
+        )
         .first()
     )
     if registration is None:
@@ -460,7 +502,7 @@ def registration_status_reply(*, phone: str, text: str) -> bool:
         recipient_name=registration.full_name,
         to_phone=phone,
         forum=registration.forum,
-        context={"code": registration.code, "status": status, "forum_title": registration.forum.title},
+        context={"code": registration.code, "status": status, "forum_title": _forum_title(registration)},
     )
     return True
 

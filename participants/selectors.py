@@ -11,6 +11,7 @@ from events import people
 from events.models import Forum, Province
 from forum_portal.codes import LENGTH as CODE_LENGTH
 from forum_portal.codes import code_normalise
+from forum_portal.khmer import digits_ascii, name_clean, name_order
 from participants.models import (
     Certificate,
     Evaluation,
@@ -151,12 +152,12 @@ def registrations_for_manage(*, forum: Forum, filters: dict | None = None) -> Qu
 
 def registration_search_q(text: str) -> Q:
     """Return a condition matching a name, a phone number (as written locally or in E.164) or a code."""
-    text = text.strip()
+    text = name_clean(text)
     match = Q(full_name__icontains=text)
-    code = text.upper().replace("-", "").replace(" ", "")
+    code = code_normalise(text)
     if code:
         match |= Q(code=code)
-    digits = "".join(ch for ch in text if ch.isdigit())
+    digits = "".join(ch for ch in digits_ascii(text) if ch in "0123456789")
     if len(digits) >= 6:
         # 012 345 678 is stored as +85512345678: compare without the trunk zero.
         match |= Q(phone__contains=digits.removeprefix("0"))
@@ -226,7 +227,7 @@ def registrations_roster(*, forum: Forum) -> list[dict]:
 
     The status is "checked_in" once the person is, else the registration's status; erased people are left out.
     """
-    rows = R.objects.filter(forum=forum, anonymised_at__isnull=True).order_by("full_name", "pk")
+    rows = R.objects.filter(forum=forum, anonymised_at__isnull=True).order_by(name_order("full_name"), "pk")
     return [
         {"code": code, "name": name, "status": "checked_in" if checked_in_at else status}
         for code, name, status, checked_in_at in rows.values_list("code", "full_name", "status", "checked_in_at")
@@ -389,7 +390,7 @@ def evaluation_not_answered(*, evaluation: Evaluation) -> QuerySet[R]:
         .exclude(status=Status.CANCELLED)
         .exclude(evaluation_responses__moment=EvaluationResponse.Moment.AFTER)
         .only("pk", "full_name", "code")
-        .order_by("full_name", "pk")
+        .order_by(name_order("full_name"), "pk")
     )
 
 

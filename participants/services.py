@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.roles import ORGANIZERS
@@ -20,6 +20,7 @@ from accounts.selectors import users_in_roles
 from events import people
 from events.models import Forum
 from forum_portal.codes import code_generate, code_normalise
+from forum_portal.khmer import name_order
 from forum_portal.links import absolute_url
 from notifications.services import message_queue, messages_cancel
 from participants import selectors
@@ -117,8 +118,16 @@ def reminder_key_prefix(*, registration_id: int) -> str:
 
 
 def registration_message_context(*, registration: Registration) -> dict:
-    """Return what every message to a participant may say about their registration (JSON-safe)."""
+    """Return what every message to a participant may say about their registration (JSON-safe).
+
+    The forum's text is taken in the participant's language (the other one where it has none).
+    """
     forum = registration.forum
+    with translation.override(registration.preferred_language):
+        return _registration_message_context(registration=registration, forum=forum)
+
+
+def _registration_message_context(*, registration: Registration, forum: Forum) -> dict:
     return {
         "registration_id": registration.pk,
         "name": registration.full_name,
@@ -127,6 +136,8 @@ def registration_message_context(*, registration: Registration) -> dict:
         "venue": f"{forum.venue_name}, {forum.venue_address}",
         "code": registration.code,
         "manage_url": registration_manage_url(registration=registration),
+        # An SMS gives the link short (notifications.shortlinks); it works as long as the signed link does.
+        "links_expire_at": forum.ends_at.isoformat(),
     }
 
 
@@ -148,17 +159,24 @@ def _participant_message(*, registration: Registration, purpose: str, key_suffix
 
 
 def _organizer_message(*, forum: Forum, purpose: str, key: str, context: dict) -> None:
-    manage_url = absolute_url("participants:manage_list", language="en", slug=forum.slug)
     for user in users_in_roles(roles=[ORGANIZERS]).exclude(email=""):
+        # Each organizer reads it in the language of their account, the forum's title included.
+        language = getattr(user, "language", "") or "en"
+        with translation.override(language):
+            forum_title = forum.title
         message_queue(
             idempotency_key=f"{key}:user:{user.pk}",
             purpose=purpose,
             channel="email",
-            language="en",
+            language=language,
             recipient_name=user.get_full_name() if hasattr(user, "get_full_name") else "",
             to_email=user.email,
             forum=forum,
-            context={"forum_title": forum.title, "manage_url": manage_url, **context},
+            context={
+                "forum_title": forum_title,
+                "manage_url": absolute_url("participants:manage_list", language=language, slug=forum.slug),
+                **context,
+            },
         )
 
 
@@ -657,7 +675,7 @@ def certificates_issue_for_forum(*, forum: Forum) -> list[Certificate]:
     return list(
         Certificate.objects.filter(registration__in=attended)
         .select_related("registration__forum")
-        .order_by("registration__full_name", "registration__pk")
+        .order_by(name_order("registration__full_name"), "registration__pk")
     )
 
 

@@ -20,6 +20,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from events.mixins import ManageForumMixin
 from events.models import Forum
 from events.selectors import forums_public
+from forum_portal.khmer import name_order
 from forum_portal.links import safe_next_url
 from forum_portal.pagination import DeferredJoinPaginator
 from forum_portal.ratelimit import ratelimit
@@ -263,7 +264,7 @@ class SignInSheetView(_ExportView):
     filename = "sign-in-sheet.pdf"
 
     def content(self):
-        registrations = self.registrations().order_by("full_name", "pk")
+        registrations = self.registrations().order_by(name_order("full_name"), "pk")
         return exports.sign_in_sheet_pdf(forum=self.forum, registrations=registrations)
 
 

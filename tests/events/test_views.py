@@ -113,7 +113,7 @@ def _agenda_post(prefix="agenda", items=()):
         data |= {
             f"{prefix}-{i}-starts_at": start,
             f"{prefix}-{i}-ends_at": end,
-            f"{prefix}-{i}-title": title,
+            f"{prefix}-{i}-title_en": title,
             f"{prefix}-{i}-session_kind": AgendaItem.SessionKind.PANEL,
         }
     return data
@@ -124,19 +124,19 @@ def _forum_post(series, **overrides):
 
     data = {
         "series": series.pk,
-        "title": "Regional Forum in Kampot",
+        "title_en": "Regional Forum in Kampot",
         "slug": "",
         "kind": Forum.Kind.REGIONAL,
         "host_province": Province.objects.get(name_en="Kampot").pk,
         "covered_provinces": [Province.objects.get(name_en="Kampot").pk, Province.objects.get(name_en="Kep").pk],
-        "venue_name": "Provincial Hall",
-        "venue_address": "Kampot town",
+        "venue_name_en": "Provincial Hall",
+        "venue_address_en": "Kampot town",
         "starts_at": "2030-09-17T07:30",
         "ends_at": "2030-09-17T16:00",
         "capacity": "130",
         "registration_opens_at": "2030-08-01T08:00",
         "registration_closes_at": "2030-09-16T17:00",
-        "description": "",
+        "description_en": "",
     }
     return data | overrides
 
@@ -276,7 +276,7 @@ def test_editing_with_an_empty_slug_shows_errors_not_a_crash(organizer_client):
     response = organizer_client.post(reverse("events:manage_forum_edit", kwargs={"slug": forum.slug}), {"slug": ""})
 
     assert response.status_code == 400
-    assert response.context["form"].errors["title"] == ["This field is required."]
+    assert response.context["form"].errors["title_km"] == ["Fill in at least one of Khmer and English."]
     assert response.context["forum"].slug == forum.slug
     forum.refresh_from_db()
     assert forum.title == "Regional Forum in Kratie"
@@ -286,9 +286,9 @@ def test_organizer_starts_next_years_series(organizer_client):
     response = organizer_client.post(
         reverse("events:manage_series_create"),
         {
-            "title": "2027 Annual Regional Forum",
+            "title_en": "2027 Annual Regional Forum",
             "slug": "",
-            "theme": "Universal social security",
+            "theme_en": "Universal social security",
             "year": "2027",
             "co_organizers": "NSSF, Oxfam",
             "description": "",
@@ -303,7 +303,7 @@ def test_organizer_starts_next_years_series(organizer_client):
 def test_series_form_refuses_an_implausible_year_and_saves_nothing(organizer_client):
     response = organizer_client.post(
         reverse("events:manage_series_create"),
-        {"title": "Typo series", "theme": "x", "year": "20027", "co_organizers": "NSSF"},
+        {"title_en": "Typo series", "theme_en": "x", "year": "20027", "co_organizers": "NSSF"},
     )
 
     assert response.status_code == 400

@@ -135,7 +135,7 @@ def test_update_changes_status_and_progress_with_a_timeline_entry(staff_client, 
 
 def test_done_means_complete_and_dropped_needs_a_reason():
     commitment = _commitment()
-    with pytest.raises(Exception, match="100% done"):
+    with pytest.raises(Exception, match="must have progress 100"):
         services.commitment_update(commitment=commitment, actor=None, status=Status.DONE, progress=50)
     with pytest.raises(Exception, match="Say why"):
         services.commitment_update(commitment=commitment, actor=None, status=Status.DROPPED)
@@ -255,7 +255,7 @@ def test_csv_with_an_invalid_row_changes_nothing(staff_client):
     assert response.status_code == 400
     assert not report.applied
     assert [bool(row.errors) for row in report.rows] == [False, True, True, True]
-    assert "100% done" in " ".join(report.rows[1].errors)
+    assert "must have progress 100" in " ".join(report.rows[1].errors)
     assert "999999" in " ".join(report.rows[2].errors)
     first.refresh_from_db()
     second.refresh_from_db()

@@ -17,7 +17,7 @@ PP = ZoneInfo("Asia/Phnom_Penh")
 def test_staff_digest_once_a_day_from_eight_in_phnom_penh(django_capture_on_commit_callbacks):
     from tests.feedback.factories import ConcernFactory
 
-    staff = UserFactory(email="staff@example.org")
+    staff = UserFactory(email="staff@example.org", language="en")
     staff.groups.add(Group.objects.get(name=NSSF_STAFF))
     UserFactory(email="nobody@example.org")
     day = datetime(2030, 6, 3, 7, 59, tzinfo=PP)

@@ -21,19 +21,19 @@ Status = Message.Status
 def _forum_post(forum, **overrides):
     data = {
         "series": forum.series_id,
-        "title": forum.title,
+        "title_en": forum.title,
         "slug": forum.slug,
         "kind": forum.kind,
         "host_province": forum.host_province_id,
         "covered_provinces": list(forum.covered_provinces.values_list("pk", flat=True)),
-        "venue_name": forum.venue_name,
-        "venue_address": forum.venue_address,
+        "venue_name_en": forum.venue_name,
+        "venue_address_en": forum.venue_address,
         "starts_at": forum.starts_at.astimezone(PP).strftime("%Y-%m-%dT%H:%M"),
         "ends_at": forum.ends_at.astimezone(PP).strftime("%Y-%m-%dT%H:%M"),
         "capacity": str(forum.capacity),
         "registration_opens_at": forum.registration_opens_at.astimezone(PP).strftime("%Y-%m-%dT%H:%M"),
         "registration_closes_at": forum.registration_closes_at.astimezone(PP).strftime("%Y-%m-%dT%H:%M"),
-        "description": "",
+        "description_en": "",
         "agenda-TOTAL_FORMS": "0",
         "agenda-INITIAL_FORMS": "0",
         "agenda-MIN_NUM_FORMS": "0",
@@ -56,8 +56,8 @@ def test_venue_change_of_published_forum_tells_confirmed_participants(
     url = reverse("events:manage_forum_edit", kwargs={"slug": forum.slug})
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = organizer_client.post(url, _forum_post(forum, venue_name="Kampot Hotel"))
-        organizer_client.post(url, _forum_post(forum, venue_name="Kampot Hotel"))
+        response = organizer_client.post(url, _forum_post(forum, venue_name_en="Kampot Hotel"))
+        organizer_client.post(url, _forum_post(forum, venue_name_en="Kampot Hotel"))
 
     assert response.status_code == 302
     message = Message.objects.get()
@@ -72,7 +72,7 @@ def test_title_change_sends_nothing(organizer_client, django_capture_on_commit_c
     RegistrationFactory(forum=forum)
     with django_capture_on_commit_callbacks(execute=True):
         organizer_client.post(
-            reverse("events:manage_forum_edit", kwargs={"slug": forum.slug}), _forum_post(forum, title="New title")
+            reverse("events:manage_forum_edit", kwargs={"slug": forum.slug}), _forum_post(forum, title_en="New title")
         )
     assert Message.objects.count() == 0
 
@@ -115,9 +115,10 @@ def test_thank_you_after_the_forum_with_the_concern_link(django_capture_on_commi
     concern_url = "http://127.0.0.1:8000" + reverse("feedback:concern_create") + f"?forum={forum.slug}"
     assert message.context["concern_url"] == concern_url
     assert (
-        message.body
+        _long_links(message.body)
         == f"Thank you for joining {forum.title}, Dara. Have a concern about social security? Tell us: {concern_url}"
     )
+    assert "/r/" in message.body  # by SMS, the link is short
 
 
 def test_announcement_reaches_each_confirmed_participant_in_their_language(
@@ -165,3 +166,12 @@ def test_demo_seed_is_idempotent():
     demo.seed(forums=[upcoming, past], options={"participants": 0, "concerns": 0}, stdout=io.StringIO())
     demo.seed(forums=[upcoming, past], options={"participants": 0, "concerns": 0}, stdout=io.StringIO())
     assert list(ReminderSettings.objects.values_list("forum_id", "reminder_offsets_days")) == [(upcoming.pk, [7, 1])]
+
+
+def _long_links(text: str) -> str:
+    """Return an SMS with each short link (/r/<token>) replaced by the address it leads to."""
+    import re
+
+    from notifications.shortlinks import short_link_target
+
+    return re.sub(r"http://127\.0\.0\.1:8000/r/(\w+)", lambda m: short_link_target(token=m.group(1)), text)

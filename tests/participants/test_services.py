@@ -63,6 +63,7 @@ def test_registration_create_queues_confirmation_after_commit(django_capture_on_
         "venue",
         "code",
         "manage_url",
+        "links_expire_at",
         "position",
     }
 
@@ -304,6 +305,8 @@ def test_promote_gives_a_free_seat_out_of_order_but_never_beyond_capacity():
 
 
 def test_organizers_told_when_forum_fills_and_waiting_list_passes_threshold(organizer):
+    organizer.language = "en"
+    organizer.save(update_fields=["language"])
     forum = ForumFactory(capacity=1)
     for n in range(11):
         _register(forum, n)

@@ -9,6 +9,7 @@ permissions, not the enrolment redirect. Admin pages of every registered model c
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cached_property
+from urllib.parse import urlsplit
 
 import pytest
 from django.contrib import admin
@@ -23,6 +24,7 @@ from events import services as events_services
 from feedback import commitment_services
 from feedback.models import ConcernAttachment
 from feedback.tracking import concern_track_token
+from notifications.shortlinks import short_link_create
 from participants import services
 from tests.accounts.factories import UserFactory
 from tests.events.factories import ForumFactory
@@ -116,6 +118,7 @@ ROWS: dict[str, Row] = {
     # allauth asks for the password again (302 to reauthenticate) before the pages that change two-factor
     # settings: a user logged in with force_login has not typed it recently.
     "mfa_index": Row(_plain("mfa_index"), (302, 302, 200, 200, 200, 200, 200)),
+    "accounts:language": Row(_plain("accounts:language"), (302, 302, 200, 200, 200, 200, 200)),
     "mfa_authenticate": Row(_plain("mfa_authenticate"), (302, 302, 302, 302, 302, 302, 302)),
     "mfa_reauthenticate": Row(_plain("mfa_reauthenticate"), (302, 302, 302, 200, 200, 200, 200)),
     "mfa_activate_totp": Row(_plain("mfa_activate_totp"), (302,) * 7),
@@ -325,6 +328,11 @@ ROWS: dict[str, Row] = {
     "reports:desk_dashboard": Row(_plain("reports:desk_dashboard"), (302, 302, 403, 200, 200, 200, 200)),
     "reports:concerns_csv": Row(_plain("reports:concerns_csv"), (302, 302, 403, 200, 200, 403, 200)),
     "reports:concerns_xlsx": Row(_plain("reports:concerns_xlsx"), (302, 302, 403, 200, 200, 403, 200)),
+    # a short SMS link leads anyone who has it to the page it stands for (the page checks its own signature)
+    "short_link": Row(
+        lambda w, role: urlsplit(short_link_create(target="/en/forums/", expires_at=w.forum.ends_at)).path,
+        (302,) * 7,
+    ),
     # audit
     "audit:trail": Row(_plain("audit:trail"), SUPERVISOR_PAGE),
     # admin: the site itself (model pages below)

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("events", "0003_forum_record"),
+        ("events", "0005_bilingual_content_copy"),
     ]
 
     operations = [
