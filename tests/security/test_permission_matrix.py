@@ -173,6 +173,16 @@ ROWS: dict[str, Row] = {
     "participants:cancel another forum's registration": Row(
         _registration("participants:cancel", "elsewhere"), (302, 302, 404, 403, 403, 403, 404), "post"
     ),
+    "participants:cancel (the question that names the person)": Row(
+        _registration("participants:cancel"), ORGANIZER_PAGE
+    ),
+    "participants:reactivate": Row(_registration("participants:reactivate"), ORGANIZER_PAGE),
+    "participants:reactivate (unconfirmed post, sent to the question)": Row(
+        _registration("participants:reactivate"), (302, 302, 302, 403, 403, 403, 302), "post"
+    ),
+    "participants:reactivate another forum's registration": Row(
+        _registration("participants:reactivate", "elsewhere"), (302, 302, 404, 403, 403, 403, 404)
+    ),
     "participants:erase": Row(_registration("participants:erase"), ORGANIZER_PAGE),
     "participants:erase another forum's registration": Row(
         _registration("participants:erase", "elsewhere"), (302, 302, 404, 403, 403, 403, 404)
