@@ -243,13 +243,13 @@ class WalkInForm(RegistrationForm):
         """Return whether "more details" shows unfolded: asked to, or one of its answers needs correcting."""
         return self._more_open or (self.is_bound and any(name in self.errors for name in self._later))
 
-    def registration_data(self) -> dict:
-        data = super().registration_data()
+    def clean(self):
+        cleaned = super().clean()
         for name, default in WALK_IN_LATER_DEFAULTS.items():
-            data[name] = data.get(name) or default
-        data["province"] = data.get("province") or self.forum.host_province
-        data["phone"] = data.get("phone") or ""
-        return data
+            cleaned[name] = cleaned.get(name) or default
+        cleaned["province"] = cleaned.get("province") or self.forum.host_province
+        cleaned["phone"] = cleaned.get("phone") or ""
+        return cleaned
 
     def save(self, commit=True, *, walk_in: bool = True, by=None) -> Registration:
         """Register and check in through the service; a shared-phone note lets the phone be registered twice."""
