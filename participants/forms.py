@@ -1,9 +1,11 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
+from crispy_forms.layout import HTML, Column, Fieldset, Layout, LayoutObject, Row
+from crispy_forms.utils import TEMPLATE_PACK
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.choices import BaseChoiceIterator
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -180,6 +182,23 @@ class RegistrationForm(_RegistrationFieldsMixin, forms.ModelForm):
         return services.registration_create(forum=self.forum, data=self.registration_data(), walk_in=walk_in, by=by)
 
 
+class _Folded(LayoutObject):
+    """A <details> part of a form, unfolded when the form says so (`form.more_open`); it works without JavaScript."""
+
+    def __init__(self, summary, *fields):
+        self.summary = summary
+        self.fields = list(fields)
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
+        inner = self.get_rendered_fields(form, context, template_pack, **kwargs)
+        return format_html(
+            '<details class="mb-3 border rounded p-3"{}><summary class="fw-bold">{}</summary>{}</details>',
+            " open" if getattr(form, "more_open", False) else "",
+            self.summary,
+            inner,
+        )
+
+
 # At the door: who the person is, and how to reach them if they have a phone; the rest can wait.
 WALK_IN_ESSENTIALS = ("full_name", "gender", "phone", "role")
 # Asked later if there is time; a blank answer is stored as below, never guessed as a real one.
@@ -217,25 +236,24 @@ class WalkInForm(RegistrationForm):
         for name in later:
             self.fields[name].required = False
         self._more_open, self._later = more_open, later
-        summary = _("More details (optional, can be completed later)")
         self.helper.layout = Layout(
             Fieldset(_("At the door"), *WALK_IN_ESSENTIALS),
             Fieldset(_("Privacy"), HTML('{% include "participants/_privacy_notice.html" %}'), "consent"),
-            HTML(
-                '<details class="mb-3 border rounded p-3"{% if form.more_open %} open{% endif %}>'
-                f'<summary class="fw-bold">{summary}</summary>'
+            _Folded(
+                _("More details (optional, can be completed later)"),
+                Fieldset(_("About the person"), "age_group", "organisation", "sector"),
+                Fieldset(_("Where they live"), "province", "district"),
+                Fieldset(
+                    _("How to reach them"), "email", "preferred_language", "reminder_channel", "shared_phone_note"
+                ),
+                Fieldset(
+                    _("Everyday activities"),
+                    HTML('{% include "includes/_difficulty_intro.html" %}'),
+                    *people.DIFFICULTY_FIELDS,
+                ),
+                Fieldset(_("National Social Security Fund"), "nssf_member", "nssf_number"),
+                Fieldset(_("Support"), "support_needs"),
             ),
-            Fieldset(_("About the person"), "age_group", "organisation", "sector"),
-            Fieldset(_("Where they live"), "province", "district"),
-            Fieldset(_("How to reach them"), "email", "preferred_language", "reminder_channel", "shared_phone_note"),
-            Fieldset(
-                _("Everyday activities"),
-                HTML('{% include "includes/_difficulty_intro.html" %}'),
-                *people.DIFFICULTY_FIELDS,
-            ),
-            Fieldset(_("National Social Security Fund"), "nssf_member", "nssf_number"),
-            Fieldset(_("Support"), "support_needs"),
-            HTML("</details>"),
         )
 
     @property
