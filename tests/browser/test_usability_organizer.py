@@ -157,6 +157,7 @@ def _organizer_pages(forum, registration, cancelled):
         reverse("events:manage_forum_list"),
         reverse("events:manage_forum_create"),
         reverse("events:manage_forum_edit", kwargs=slug),
+        reverse("events:manage_forum_preview", kwargs=slug),
         reverse("events:manage_series_create"),
         reverse("events:manage_forum_record", kwargs=slug),
         reverse("events:manage_material_add", kwargs=slug),
@@ -199,3 +200,52 @@ def test_no_organizer_page_overflows_a_360_px_screen(phone, live_server, organiz
             overflowing.append((path, width))
 
     assert overflowing == []
+
+
+def test_forum_editor_adds_rows_picks_speakers_and_publishes_after_the_checklist(phone, live_server, organizer):
+    from events.models import Forum, Speaker
+
+    forum = ForumFactory(status=Forum.Status.DRAFT, title="Regional Forum in Takeo")
+    AgendaItemFactory(forum=forum, title="Old session to drop")
+    Speaker.objects.create(name="Dr. Sok Vanna", organisation="NSSF")
+    Speaker.objects.create(name="Ms. Chea Ratha", organisation="Ministry of Labour")
+    log_in(phone, live_server, organizer)
+    phone.goto(f"{live_server.url}/en/manage/forums/{forum.slug}/")
+    loads = _count_loads(phone)
+    rows = phone.locator(".agenda-item:visible")
+    expect(rows).to_have_count(4)  # the saved item and three empty rows
+
+    # A fifth row, in place; the saved one removed in place.
+    phone.get_by_role("button", name="Add agenda rows").click()
+    expect(rows).to_have_count(5)
+    assert loads == []
+    rows.first.get_by_role("button", name="Remove this row").click()
+    expect(phone.locator(".agenda-item").first.get_by_text("This row will be removed when you save.")).to_be_visible()
+
+    new_row = phone.locator(".agenda-item").nth(1)
+    new_row.get_by_label("Start time").fill("08:00")
+    new_row.locator("input[name$='-title']").fill("Opening remarks")
+    new_row.get_by_label("Search speakers").fill("sok")
+    expect(new_row.get_by_label("Ms. Chea Ratha, Ministry of Labour")).to_be_hidden()
+    new_row.get_by_label("Dr. Sok Vanna, NSSF").check()
+    new_row.get_by_label("Add a new speaker: name, title, organisation").fill("Mr. Kim Sopheak, Director, ILO")
+    new_row.get_by_role("button", name="Add", exact=True).click()
+    phone.get_by_role("button", name="Save").click()
+    expect(phone.get_by_text("was saved")).to_be_visible()
+
+    items = list(forum.agenda_items.prefetch_related("speakers"))
+    assert [item.title for item in items] == ["Opening remarks"]
+    assert sorted(speaker.name for speaker in items[0].speakers.all()) == ["Dr. Sok Vanna", "Mr. Kim Sopheak"]
+
+    # Publishing asks first, with the checklist and the preview; "Cancel forum" sits apart, below the form.
+    phone.get_by_role("button", name="Publish").click()
+    expect(phone.get_by_test_id("publish-checklist").locator("[data-ok='no']")).to_have_count(0)
+    phone.get_by_role("link", name="Preview the public page").click()
+    expect(phone.get_by_text("Opening remarks")).to_be_visible()
+    phone.get_by_role("link", name="Back to the forum").click()
+    phone.get_by_role("button", name="Publish").click()
+    phone.get_by_role("button", name="Yes, publish").click()
+    expect(phone.get_by_text("The forum is now “Published”.")).to_be_visible()
+    forum.refresh_from_db()
+    assert forum.status == Forum.Status.PUBLISHED
+    assert phone.csp_violations == []

@@ -137,6 +137,7 @@ ROWS: dict[str, Row] = {
         _material("events:material_download", "private_material"), (404, 404, 200, 404, 404, 404, 200)
     ),
     "events:materials_zip": Row(_slug("events:materials_zip"), PUBLIC),
+    "events:manage_forum_preview": Row(_slug("events:manage_forum_preview"), ORGANIZER_PAGE),
     "events:manage_forum_record": Row(_slug("events:manage_forum_record"), ORGANIZER_PAGE),
     "events:manage_material_add": Row(_slug("events:manage_material_add"), ORGANIZER_PAGE),
     "events:manage_material_edit": Row(_material("events:manage_material_edit"), ORGANIZER_PAGE),
