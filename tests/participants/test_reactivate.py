@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import connections
 from django.urls import reverse
 
+from audit.models import AuditEvent
 from notifications.models import Message
 from participants import selectors, services
 from participants.models import Registration
@@ -121,6 +122,9 @@ def test_organizer_cancels_and_reactivates_with_a_question_each_way(organizer_cl
     done = organizer_client.post(reactivate, {"confirm": "yes"}, follow=True)
 
     assert "Cancel the registration of Heng Dara?" in asked.text
+    # The questions show the person's details: each view is in the audit trail.
+    viewed = AuditEvent.objects.filter(action=AuditEvent.Action.VIEW_REGISTRATION, object_ref=str(registration.pk))
+    assert viewed.count() == 2
     assert "Reactivate the registration of Heng Dara?" in asked_back.text
     assert "A seat is free" in asked_back.text
     assert unconfirmed.status_code == 302
