@@ -14,6 +14,9 @@ Action, ObjectType = AuditEvent.Action, AuditEvent.ObjectType
 AUDITED_VIEWS = {
     "participants:manage_list": (Action.VIEW_PARTICIPANTS, ObjectType.FORUM, "slug"),
     "participants:edit": (Action.VIEW_REGISTRATION, ObjectType.REGISTRATION, "pk"),
+    # The questions before cancelling or reactivating name the person, with their code and phone.
+    "participants:cancel": (Action.VIEW_REGISTRATION, ObjectType.REGISTRATION, "pk"),
+    "participants:reactivate": (Action.VIEW_REGISTRATION, ObjectType.REGISTRATION, "pk"),
     "participants:check_in": (Action.VIEW_CHECK_IN, ObjectType.FORUM, "slug"),
     "participants:walk_in": (Action.VIEW_CHECK_IN, ObjectType.FORUM, "slug"),
     "participants:check_in_roster": (Action.VIEW_CHECK_IN, ObjectType.FORUM, "slug"),

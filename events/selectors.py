@@ -5,7 +5,9 @@ from itertools import chain
 
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from events.models import AgendaItem, Forum, ForumRecord, ForumSeries, Material
 from forum_portal.khmer import khmer_normalise
@@ -52,6 +54,83 @@ def series_current() -> ForumSeries | None:
 def forums_past(*, series: ForumSeries | None = None) -> QuerySet[Forum]:
     forums = forums_public().filter(ends_at__lte=timezone.now()).order_by("-starts_at")
     return forums.filter(series=series) if series is not None else forums
+
+
+def forum_preview_detail(*, forum: Forum) -> Forum:
+    """Return `forum`, whatever its status, loaded as its public page needs it: what the public will see."""
+    agenda = AgendaItem.objects.prefetch_related("speakers").order_by("starts_at", "pk")
+    public_materials = Material.objects.filter(forum=OuterRef("pk"), visibility=Material.Visibility.PUBLIC)
+    return (
+        Forum.objects.select_related("series", "host_province", "record")
+        .annotate(has_public_materials=Exists(public_materials))
+        .prefetch_related(Prefetch("agenda_items", queryset=agenda), "covered_provinces")
+        .get(pk=forum.pk)
+    )
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    """One thing to check before a forum is published; `required` ones keep it from being published."""
+
+    key: str
+    label: str
+    ok: bool
+    detail: str
+    required: bool = False
+
+
+def forum_publish_checklist(*, forum: Forum) -> list[ChecklistItem]:
+    """Return what an organizer checks before publishing: date, venue, provinces, capacity, window, agenda.
+
+    Two queries (covered provinces, agenda items). The covered provinces and the agenda are required (the
+    publish service refuses without them); the rest warn of a forum that would mislead its visitors.
+    """
+    now = timezone.now()
+    provinces = list(forum.covered_provinces.order_by("name_en"))
+    agenda_count = forum.agenda_items.count()
+    date = formats.date_format(timezone.localtime(forum.starts_at), "DATE_FORMAT")
+    window_ok = forum.registration_opens_at < forum.registration_closes_at <= forum.starts_at and (
+        forum.registration_closes_at > now
+    )
+    return [
+        ChecklistItem("date", _("Date"), forum.starts_at > now, date if forum.starts_at > now else _("in the past")),
+        ChecklistItem(
+            "venue",
+            _("Venue"),
+            bool(forum.venue_name.strip() and forum.venue_address.strip()),
+            ", ".join(part for part in (forum.venue_name, forum.venue_address) if part.strip()) or _("missing"),
+        ),
+        ChecklistItem(
+            "provinces",
+            _("Covered provinces"),
+            bool(provinces),
+            ", ".join(province.name for province in provinces) or _("none chosen"),
+            required=True,
+        ),
+        ChecklistItem(
+            "capacity",
+            _("Capacity"),
+            forum.capacity > 0,
+            ngettext("%(count)d seat", "%(count)d seats", forum.capacity) % {"count": forum.capacity},
+        ),
+        ChecklistItem(
+            "registration",
+            _("Registration window"),
+            window_ok,
+            _("%(opens)s to %(closes)s")
+            % {
+                "opens": formats.date_format(timezone.localtime(forum.registration_opens_at), "DATE_FORMAT"),
+                "closes": formats.date_format(timezone.localtime(forum.registration_closes_at), "DATE_FORMAT"),
+            },
+        ),
+        ChecklistItem(
+            "agenda",
+            _("Agenda"),
+            agenda_count > 0,
+            ngettext("%(count)d item", "%(count)d items", agenda_count) % {"count": agenda_count},
+            required=True,
+        ),
+    ]
 
 
 def forum_public_detail(*, slug: str) -> Forum:

@@ -16,6 +16,7 @@ urlpatterns = [
         views.ForumTransitionView.as_view(),
         name="manage_forum_transition",
     ),
+    path("manage/forums/<slug:slug>/preview/", views.ForumPreviewView.as_view(), name="manage_forum_preview"),
     path("manage/forums/<slug:slug>/duplicate/", views.ForumDuplicateView.as_view(), name="manage_forum_duplicate"),
     path("manage/series/new/", views.SeriesEditView.as_view(), name="manage_series_create"),
     path("manage/series/<slug:slug>/", views.SeriesEditView.as_view(), name="manage_series_edit"),

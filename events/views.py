@@ -137,6 +137,8 @@ class _ForumFormMixin:
     def post(self, request, *args, **kwargs):
         # Validation writes the posted values onto the instance; the page header needs the saved ones.
         saved = copy.copy(self.forum)
+        if "agenda_more" in request.POST:
+            return self._more_agenda_rows(request, saved)
         form = ForumForm(request.POST, instance=self.forum)
         agenda = AgendaItemFormSet(request.POST, instance=self.forum or Forum(), prefix="agenda")
         if form.is_valid() and agenda.is_valid():
@@ -148,6 +150,21 @@ class _ForumFormMixin:
                 messages.success(request, _("The forum “%(title)s” was saved.") % {"title": forum.title})
                 return redirect("events:manage_forum_edit", slug=forum.slug)
         return self.render_to_response(self.get_context_data(form=form, agenda=agenda, forum=saved), status=400)
+
+    def _more_agenda_rows(self, request, saved):
+        """Show the page again with what was typed and more empty agenda rows, saving nothing.
+
+        This is the "add agenda rows" button without JavaScript; with it, forum-editor.js adds rows in place.
+        """
+        data = request.POST.copy()
+        total = data.get("agenda-TOTAL_FORMS", "")
+        data["agenda-TOTAL_FORMS"] = str(min((int(total) if total.isdigit() else 0) + 3, AgendaItemFormSet.max_num))
+        form = ForumForm(data, instance=self.forum)
+        agenda = AgendaItemFormSet(data, instance=self.forum or Forum(), prefix="agenda")
+        # Nothing was saved, so nothing is wrong yet: errors wait for the real save.
+        for shown in (form, *agenda.forms):
+            shown.helper.form_show_errors = False
+        return self.render_to_response(self.get_context_data(form=form, agenda=agenda, forum=saved))
 
 
 class ForumCreateView(PermissionRequiredMixin, _ForumFormMixin, TemplateView):
@@ -173,6 +190,15 @@ class ForumTransitionView(ManageForumMixin, View):
         if action == "cancel" and request.POST.get("confirm") != "yes":
             # Cancelling tells every participant; ask once more, on a page that works without JavaScript.
             return render(request, "events/manage/forum_cancel_confirm.html", {"forum": self.forum})
+        if action == "publish" and request.POST.get("confirm") != "yes":
+            # Publishing shows the forum to everyone: check it first, with a preview of its public page.
+            checklist = selectors.forum_publish_checklist(forum=self.forum)
+            context = {
+                "forum": self.forum,
+                "checklist": checklist,
+                "blocked": any(item.required and not item.ok for item in checklist),
+            }
+            return render(request, "events/manage/forum_publish_confirm.html", context)
         try:
             forum = services.forum_transition(forum=self.forum, action=action)
         except ValidationError as error:
@@ -181,6 +207,18 @@ class ForumTransitionView(ManageForumMixin, View):
         else:
             messages.success(request, _("The forum is now “%(status)s”.") % {"status": forum.get_status_display()})
         return redirect("events:manage_forum_edit", slug=slug)
+
+
+class ForumPreviewView(ManageForumMixin, TemplateView):
+    """Show the forum's public page as visitors will see it, even while it is a draft."""
+
+    permission_required = MANAGE_PERMISSION
+    active_tab = "edit"
+    template_name = "events/manage/forum_preview.html"
+
+    def get_context_data(self, **kwargs):
+        forum = selectors.forum_preview_detail(forum=self.forum)
+        return super().get_context_data(forum=forum, materials=selectors.forum_record_public(forum=forum), **kwargs)
 
 
 class ForumDuplicateView(ManageForumMixin, View):

@@ -1,9 +1,11 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
+from crispy_forms.layout import HTML, Column, Fieldset, Layout, LayoutObject, Row
+from crispy_forms.utils import TEMPLATE_PACK
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.choices import BaseChoiceIterator
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -71,7 +73,7 @@ class _RegistrationFieldsMixin:
         self.fields["nssf_number"].help_text = _("If you have it; it is on your NSSF card.")
         self.fields["reminder_channel"].choices = _channel_choices(getattr(self, "instance", None))
         # The shared fields are optional on the model (a concern may say nothing); a registration needs them.
-        for name in ("gender", "age_group", "role", "sector"):
+        for name in ("gender", "age_group", "role", "sector", "phone"):
             self.fields[name].required = True
         # A radio list needs no blank "select an option" entry: nothing is chosen until the person chooses.
         self.fields["gender"].choices = people.Gender.choices
@@ -88,7 +90,9 @@ class _RegistrationFieldsMixin:
             self.initial["phone"] = phone_display(instance.phone)
 
     def clean_phone(self):
-        return phone_normalise(self.cleaned_data.get("phone", ""))
+        phone = self.cleaned_data.get("phone", "")
+        # Blank reaches here only where a phone is optional (a walk-in): it stays blank.
+        return phone_normalise(phone) if phone or self.fields["phone"].required else ""
 
     def clean_email(self):
         return (self.cleaned_data.get("email") or "").strip().lower()
@@ -186,8 +190,40 @@ class RegistrationForm(_RegistrationFieldsMixin, forms.ModelForm):
         )
 
 
+class _Folded(LayoutObject):
+    """A <details> part of a form, unfolded when the form says so (`form.more_open`); it works without JavaScript."""
+
+    def __init__(self, summary, *fields):
+        self.summary = summary
+        self.fields = list(fields)
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
+        inner = self.get_rendered_fields(form, context, template_pack, **kwargs)
+        return format_html(
+            '<details class="mb-3 border rounded p-3"{}><summary class="fw-bold">{}</summary>{}</details>',
+            " open" if getattr(form, "more_open", False) else "",
+            self.summary,
+            inner,
+        )
+
+
+# At the door: who the person is, and how to reach them if they have a phone; the rest can wait.
+WALK_IN_ESSENTIALS = ("full_name", "gender", "phone", "role")
+# Asked later if there is time; a blank answer is stored as below, never guessed as a real one.
+WALK_IN_LATER_DEFAULTS = {
+    "age_group": people.AgeGroup.UNDISCLOSED,
+    "sector": people.Sector.OTHER,
+    "preferred_language": Registration.Language.KHMER,
+    "reminder_channel": Registration.Channel.SMS,
+}
+
+
 class WalkInForm(RegistrationForm):
-    """A person registered by an organizer at the door."""
+    """A person registered by an organizer at the door: name, gender, phone (optional) and role; the rest later.
+
+    The other questions sit in a folded "more details" part; left blank, the age group is "prefer not to say",
+    the sector "other" and the province the forum's host province, and the registration can be completed later.
+    """
 
     shared_phone_note = forms.CharField(
         label=_("Shared phone"),
@@ -198,13 +234,48 @@ class WalkInForm(RegistrationForm):
         ),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, more_open: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["consent"].label = _("The person heard the privacy notice and agreed to it.")
+        self.fields["phone"].required = False
+        self.fields["phone"].label = _("Mobile phone (optional)")
         # At the door the questions may go unasked: a blank answer is stored as "not asked", never guessed.
-        for name in people.DIFFICULTY_FIELDS:
+        later = [name for name in self.fields if name not in (*WALK_IN_ESSENTIALS, "consent")]
+        for name in later:
             self.fields[name].required = False
-        self.helper.layout.fields.insert(-3, Fieldset(_("Shared phone"), "shared_phone_note"))
+        self._more_open, self._later = more_open, later
+        self.helper.layout = Layout(
+            Fieldset(_("At the door"), *WALK_IN_ESSENTIALS),
+            Fieldset(_("Privacy"), HTML('{% include "participants/_privacy_notice.html" %}'), "consent"),
+            _Folded(
+                _("More details (optional, can be completed later)"),
+                Fieldset(_("About the person"), "age_group", "organisation", "sector"),
+                Fieldset(_("Where they live"), "province", "district"),
+                Fieldset(
+                    _("How to reach them"), "email", "preferred_language", "reminder_channel", "shared_phone_note"
+                ),
+                Fieldset(
+                    _("Everyday activities"),
+                    HTML('{% include "includes/_difficulty_intro.html" %}'),
+                    *people.DIFFICULTY_FIELDS,
+                ),
+                Fieldset(_("National Social Security Fund"), "nssf_member", "nssf_number"),
+                Fieldset(_("Support"), "support_needs"),
+            ),
+        )
+
+    @property
+    def more_open(self) -> bool:
+        """Return whether "more details" shows unfolded: asked to, or one of its answers needs correcting."""
+        return self._more_open or (self.is_bound and any(name in self.errors for name in self._later))
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, default in WALK_IN_LATER_DEFAULTS.items():
+            cleaned[name] = cleaned.get(name) or default
+        cleaned["province"] = cleaned.get("province") or self.forum.host_province
+        cleaned["phone"] = cleaned.get("phone") or ""
+        return cleaned
 
     def save(self, commit=True, *, walk_in: bool = True, by=None) -> Registration:
         """Register and check in through the service; a shared-phone note lets the phone be registered twice."""
@@ -235,6 +306,8 @@ class RegistrationEditForm(_RegistrationFieldsMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._setup()
+        # A walk-in may have come without a phone; everyone else registered with one and keeps one.
+        self.fields["phone"].required = not self.instance.is_walk_in
 
     def _post_clean(self):
         # The service validates the model under the forum lock; here only the fields are checked.
@@ -265,6 +338,7 @@ class ContactForm(_RegistrationFieldsMixin, forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.fields["phone"].help_text = _("For example 012 345 678 or +855 12 345 678.")
+        self.fields["phone"].required = True
         self.fields["reminder_channel"].choices = _channel_choices(self.instance)
         self._show_phone_locally()
 
@@ -406,6 +480,22 @@ class AnnouncementForm(forms.Form):
         if not (cleaned.get("text_km", "").strip() or cleaned.get("text_en", "").strip()):
             raise forms.ValidationError(_("Write the message in Khmer, in English, or both."))
         return cleaned
+
+    def preview(self) -> dict:
+        """Return who would receive the announcement and what it would cost (see messages.announcement_preview)."""
+        return messages.announcement_preview(
+            forum=self.forum, text_km=self.cleaned_data["text_km"], text_en=self.cleaned_data["text_en"]
+        )
+
+    def test_send(self, *, user) -> int:
+        """Send the announcement to the organizer's own email, once per language written; return how many."""
+        return messages.announcement_test_send(
+            forum=self.forum,
+            subject=self.cleaned_data["subject"],
+            text_km=self.cleaned_data["text_km"],
+            text_en=self.cleaned_data["text_en"],
+            user=user,
+        )
 
     def save(self) -> int:
         """Queue the announcement to every confirmed participant; return how many."""

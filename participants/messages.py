@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.dispatch import receiver
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +28,7 @@ from notifications.models import Message
 from notifications.purposes import purpose_declare
 from notifications.services import message_queue, messages_cancel, messages_queue_bulk
 from notifications.signals import sms_received, telegram_chat_unlinked, telegram_start_received
+from notifications.sms import sms_parts
 from notifications.telegram import telegram_chat_save, telegram_deep_link, telegram_start_subject
 from notifications.telegram import telegram_start_token as signed_start_token
 from participants.models import DEFAULT_REMINDER_OFFSETS_DAYS, Evaluation, Registration, ReminderSettings
@@ -43,6 +44,7 @@ THANK_YOU = "forum_thank_you"
 FORUM_CHANGED = "forum_changed"
 FORUM_CANCELLED = "forum_cancelled"
 ANNOUNCEMENT = "announcement"
+ANNOUNCEMENT_TEST = "announcement_test"
 TELEGRAM_LINKED = "telegram_linked"
 REGISTRATION_STATUS = "registration_status"
 EVALUATION_REMINDER = "evaluation_reminder"
@@ -59,11 +61,14 @@ def purposes_declare() -> None:
     purpose_declare("registration_waitlisted", _("Placed on the waiting list"))
     purpose_declare("registration_promoted", _("Promoted from the waiting list"))
     purpose_declare("registration_cancelled", _("Registration cancelled"))
+    purpose_declare("registration_reactivated", _("Registration restored with a seat"))
+    purpose_declare("registration_reactivated_waiting", _("Registration restored, first on the waiting list"))
     purpose_declare(REMINDER, _("Reminder"))
     purpose_declare(FORUM_CHANGED, _("Venue or time changed"))
     purpose_declare(FORUM_CANCELLED, _("Forum cancelled"))
     purpose_declare(THANK_YOU, _("Thank-you"))
     purpose_declare(ANNOUNCEMENT, _("Announcement"), written=True)
+    purpose_declare(ANNOUNCEMENT_TEST, _("Announcement test to oneself"), written=True, audience="staff")
     purpose_declare(TELEGRAM_LINKED, _("Telegram linked"))
     purpose_declare(REGISTRATION_STATUS, _("Reply: registration status"))
     purpose_declare(EVALUATION_REMINDER, _("Evaluation reminder"))
@@ -98,6 +103,8 @@ def _forum_title(registration: Registration) -> str:
 def _confirmed_registrations(forum: Forum) -> QuerySet[Registration]:
     return (
         Registration.objects.filter(forum=forum, status=Registration.Status.CONFIRMED)
+        # A walk-in registered without a phone has no address for SMS or Telegram until one is added.
+        .exclude(Q(phone="") & ~Q(reminder_channel=Registration.Channel.EMAIL))
         .select_related("forum")
         .only(
             "pk",
@@ -360,6 +367,90 @@ def _on_forum_cancelled(sender, *, forum: Forum, **kwargs) -> None:
     forum_cancelled_notify(forum=forum)
 
 
+def announcement_texts(*, text_km: str, text_en: str) -> dict[str, str]:
+    """Return the text each language's readers get: their own, or the other language's when theirs is empty."""
+    return {"km": text_km.strip() or text_en.strip(), "en": text_en.strip() or text_km.strip()}
+
+
+def announcement_audience(*, forum: Forum) -> dict[tuple[str, str], int]:
+    """Return how many people an announcement reaches, by (channel, language), counted in one query."""
+    rows = (
+        _confirmed_registrations(forum)
+        .order_by()
+        .values("reminder_channel", "preferred_language")
+        .annotate(count=Count("pk"))
+    )
+    return {(row["reminder_channel"], row["preferred_language"]): row["count"] for row in rows}
+
+
+def announcement_preview(*, forum: Forum, text_km: str, text_en: str) -> dict:
+    """Return what sending would do: recipients per channel and language, each language's text, SMS parts, cost.
+
+    The cost counts the SMS recipients only (email and Telegram cost nothing per message), at
+    `settings.SMS_COST_PER_PART` per part, in `settings.SMS_COST_CURRENCY`.
+    """
+    audience = announcement_audience(forum=forum)
+    texts = announcement_texts(text_km=text_km, text_en=text_en)
+    channels = [
+        {
+            "channel": channel,
+            "label": label,
+            "count": sum(count for (name, _language), count in audience.items() if name == channel),
+        }
+        for channel, label in Message.Channel.choices
+    ]
+    languages = []
+    for code, label in Registration.Language.choices:
+        sms = audience.get((Message.Channel.SMS, code), 0)
+        parts = sms_parts(texts[code])
+        languages.append(
+            {
+                "code": code,
+                "label": label,
+                "text": texts[code],
+                "written": bool((text_km if code == "km" else text_en).strip()),
+                "recipients": sum(count for (_channel, language), count in audience.items() if language == code),
+                "sms_recipients": sms,
+                "sms_parts": parts,
+                "sms_characters": len(texts[code]),
+            }
+        )
+    total_parts = sum(language["sms_parts"] * language["sms_recipients"] for language in languages)
+    return {
+        "total": sum(audience.values()),
+        "channels": channels,
+        "languages": languages,
+        "sms_parts_total": total_parts,
+        "cost": round(total_parts * settings.SMS_COST_PER_PART, 2),
+        "currency": settings.SMS_COST_CURRENCY,
+    }
+
+
+def announcement_test_send(*, forum: Forum, subject: str, text_km: str, text_en: str, user) -> int:
+    """Send the announcement to the organizer themself by email, once per language written; return how many.
+
+    Only the organizer's own address is used (the account has no phone), so nobody else sees a draft.
+    """
+    if not user.email:
+        return 0
+    stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
+    texts = announcement_texts(text_km=text_km, text_en=text_en)
+    written = [code for code, text in (("km", text_km), ("en", text_en)) if text.strip()]
+    for code in written:
+        message_queue(
+            idempotency_key=f"announcement_test:{forum.pk}:{user.pk}:{stamp}:{code}",
+            purpose=ANNOUNCEMENT_TEST,
+            channel=Message.Channel.EMAIL,
+            language=code,
+            recipient_name=user.get_full_name(),
+            to_email=user.email,
+            forum=forum,
+            subject=subject.strip()[:200],
+            body=texts[code],
+        )
+    return len(written)
+
+
 def announcement_send(*, forum: Forum, subject: str, text_km: str, text_en: str) -> int:
     """Queue one message per confirmed participant, in their language over their channel; return the count.
 
@@ -369,7 +460,7 @@ def announcement_send(*, forum: Forum, subject: str, text_km: str, text_en: str)
     """
     digest = hashlib.sha256(f"{subject}\n{text_km}\n{text_en}".encode(), usedforsecurity=False).hexdigest()[:12]
     stamp = timezone.now().strftime("%Y%m%d%H%M")
-    texts = {"km": text_km.strip() or text_en.strip(), "en": text_en.strip() or text_km.strip()}
+    texts = announcement_texts(text_km=text_km, text_en=text_en)
     messages = []
     for registration in _confirmed_registrations(forum):
         message = _registration_message(

@@ -64,7 +64,8 @@ class Registration(people.PersonDescription):
     province = models.ForeignKey(
         "events.Province", on_delete=models.PROTECT, related_name="registrations", verbose_name=_("province")
     )
-    phone = models.CharField(_("mobile phone"), max_length=20)
+    # Blank only for a walk-in registered at the door without one: nothing is sent to them until it is added.
+    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
     email = models.EmailField(_("email"), blank=True)
     preferred_language = models.CharField(
         _("preferred language"), max_length=5, choices=Language, default=Language.KHMER
@@ -89,6 +90,10 @@ class Registration(people.PersonDescription):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    # A cancellation an organizer undid when every seat was taken: the person goes ahead of those waiting.
+    waiting_first = models.BooleanField(_("first on the waiting list"), default=False)
+    # How many cancellations were undone: each cancellation and reactivation message is then sent once.
+    reactivated_count = models.PositiveSmallIntegerField(_("times reactivated"), default=0, editable=False)
     # Set when the personal data was erased (participants.retention); the figures stay.
     anonymised_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True, editable=False)
     # Offline check-in: the id a device gave a check-in or walk-in it queued, so sending it twice applies it once.

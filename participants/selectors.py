@@ -65,9 +65,12 @@ def registration_waiting_position(*, registration: R) -> int | None:
     """Return the 1-based place of a waiting registration in its forum's queue, or None if not waiting."""
     if registration.status != Status.WAITING:
         return None
-    ahead = R.objects.filter(forum_id=registration.forum_id, status=Status.WAITING).filter(
+    same_rank = Q(waiting_first=registration.waiting_first) & (
         Q(created_at__lt=registration.created_at) | Q(created_at=registration.created_at, pk__lt=registration.pk)
     )
+    # Those put first on the list (a cancellation undone) go ahead of everyone else who waits.
+    ahead_rank = Q(waiting_first=True) if not registration.waiting_first else Q(pk__in=[])
+    ahead = R.objects.filter(forum_id=registration.forum_id, status=Status.WAITING).filter(same_rank | ahead_rank)
     return ahead.count() + 1
 
 

@@ -58,7 +58,11 @@ class NoSeatError(ValidationError):
 
 
 class CheckInError(ValidationError):
-    """The person cannot be checked in (not found, cancelled or waiting)."""
+    """The person cannot be checked in (not found, cancelled or waiting); `registration` names them if found."""
+
+    def __init__(self, message, *, code=None, registration=None):
+        super().__init__(message, code=code)
+        self.registration = registration
 
 
 class LinkExpiredError(Exception):
@@ -142,6 +146,8 @@ def _registration_message_context(*, registration: Registration, forum: Forum) -
 
 
 def _participant_message(*, registration: Registration, purpose: str, key_suffix: str = "") -> None:
+    if not _reachable(registration):
+        return  # a walk-in registered without a phone: nothing can reach them until one is added
     message_queue(
         idempotency_key=f"registration:{registration.pk}:{purpose}{key_suffix}",
         purpose=purpose,
@@ -156,6 +162,13 @@ def _participant_message(*, registration: Registration, purpose: str, key_suffix
             "position": selectors.registration_waiting_position(registration=registration),
         },
     )
+
+
+def _reachable(registration: Registration) -> bool:
+    """Return whether the person's channel has an address: SMS and Telegram need a phone, email an email."""
+    if registration.reminder_channel == Registration.Channel.EMAIL:
+        return bool(registration.email)
+    return bool(registration.phone)
 
 
 def _organizer_message(*, forum: Forum, purpose: str, key: str, context: dict) -> None:
@@ -342,13 +355,14 @@ def _promote_next(forum: Forum) -> Registration | None:
     nxt = (
         Registration.objects.select_for_update()
         .filter(forum=forum, status=Status.WAITING)
-        .order_by("created_at", "pk")
+        .order_by("-waiting_first", "created_at", "pk")
         .first()
     )
     if nxt is None:
         return None
     nxt.status = Status.CONFIRMED
-    nxt.save(update_fields=["status", "updated_at"])
+    nxt.waiting_first = False
+    nxt.save(update_fields=["status", "waiting_first", "updated_at"])
     _participant_message(registration=nxt, purpose="registration_promoted")
     return nxt
 
@@ -368,10 +382,51 @@ def registration_cancel(*, registration: Registration) -> Registration | None:
         held_seat = registration.status == Status.CONFIRMED
         registration.status = Status.CANCELLED
         registration.cancelled_at = timezone.now()
-        registration.save(update_fields=["status", "cancelled_at", "updated_at"])
+        registration.waiting_first = False
+        registration.save(update_fields=["status", "cancelled_at", "waiting_first", "updated_at"])
         messages_cancel(key_prefix=reminder_key_prefix(registration_id=registration.pk))
-        _participant_message(registration=registration, purpose="registration_cancelled")
+        _participant_message(
+            registration=registration, purpose="registration_cancelled", key_suffix=_again_suffix(registration)
+        )
         return _promote_next(forum) if held_seat else None
+
+
+def _again_suffix(registration: Registration) -> str:
+    """Return a key suffix for a cancellation after an undone one, so the person hears of each (once each)."""
+    return f":{registration.reactivated_count}" if registration.reactivated_count else ""
+
+
+def registration_reactivate(*, registration: Registration) -> Registration:
+    """Undo the cancellation of a registration: its seat back if one is free, else first on the waiting list.
+
+    Lock the forum as registration does, so two undos cannot take one last seat. Queue a message to the
+    person, in their language, saying which it is (once per undone cancellation). Raise ValidationError when
+    the registration is not cancelled or its details were erased, and DuplicateRegistrationError when its phone,
+    email or NSSF number was registered again since.
+    """
+    with transaction.atomic():
+        forum = _lock_forum(registration.forum)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status != Status.CANCELLED:
+            raise ValidationError(_("Only a cancelled registration can be reactivated."), code="not_cancelled")
+        if registration.anonymised_at is not None:
+            raise ValidationError(_("The details of this person were erased: register them again."), code="erased")
+        _check_duplicate(
+            forum=forum,
+            data={"phone": registration.phone, "email": registration.email, "nssf_number": registration.nssf_number},
+            exclude_pk=registration.pk,
+        )
+        has_seat = _confirmed_count(forum) < forum.capacity
+        registration.status = Status.CONFIRMED if has_seat else Status.WAITING
+        registration.waiting_first = not has_seat
+        registration.cancelled_at = None
+        registration.reactivated_count += 1
+        registration.save(update_fields=["status", "waiting_first", "cancelled_at", "reactivated_count", "updated_at"])
+        purpose = "registration_reactivated" if has_seat else "registration_reactivated_waiting"
+        _participant_message(
+            registration=registration, purpose=purpose, key_suffix=f":{registration.reactivated_count}"
+        )
+    return registration
 
 
 def waiting_list_fill_free_seats(*, forum: Forum) -> list[Registration]:
@@ -462,9 +517,11 @@ def registration_check_in(*, forum: Forum, code: str, by=None) -> tuple[Registra
     if registration is None:
         raise CheckInError(_("No registration with this code for this forum."), code="unknown")
     if registration.status == Status.CANCELLED:
-        raise CheckInError(_("This registration was cancelled."), code="cancelled")
+        raise CheckInError(_("This registration was cancelled."), code="cancelled", registration=registration)
     if registration.status == Status.WAITING:
-        raise CheckInError(_("This person is on the waiting list and has no seat yet."), code="waiting")
+        raise CheckInError(
+            _("This person is on the waiting list and has no seat yet."), code="waiting", registration=registration
+        )
     now = timezone.now()
     updated = Registration.objects.filter(pk=registration.pk, checked_in_at__isnull=True).update(
         checked_in_at=now, checked_in_by=by, updated_at=now

@@ -37,6 +37,11 @@ urlpatterns = [
     path(
         "manage/forums/<slug:slug>/participants/<int:pk>/cancel/", views.RegistrationCancelView.as_view(), name="cancel"
     ),
+    path(
+        "manage/forums/<slug:slug>/participants/<int:pk>/reactivate/",
+        views.RegistrationReactivateView.as_view(),
+        name="reactivate",
+    ),
     path("manage/forums/<slug:slug>/participants/<int:pk>/erase/", views.RegistrationEraseView.as_view(), name="erase"),
     path(
         "manage/forums/<slug:slug>/participants/<int:pk>/promote/",

@@ -7,6 +7,7 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -303,18 +304,93 @@ class RegistrationEditView(ManageForumMixin, TemplateView):
         return self.render_to_response(self.get_context_data(registration=registration, form=form), status=400)
 
 
-class RegistrationCancelView(ManageForumMixin, View):
+class _RegistrationConfirmView(ManageForumMixin, View):
+    """A change to one person's registration, asked once more on a page that names them (works without JavaScript).
+
+    GET shows the question; a POST without `confirm=yes` is sent to it; a POST with it calls `act()` and goes
+    back where the organizer came from (the check-in page, say), if that is on this site.
+    """
+
     permission_required = MANAGE
-    http_method_names = ["post"]
+    http_method_names = ["get", "post"]
+    template_name = "participants/manage_confirm.html"
+
+    def _back(self, request, slug):
+        return safe_next_url(request, default=reverse("participants:manage_list", kwargs={"slug": slug}))
+
+    def get(self, request, slug, pk):
+        registration = self.forum_object_or_404(Registration, pk=pk)
+        context = {"forum": self.forum, "registration": registration, "next": self._back(request, slug)}
+        return render(request, self.template_name, {**context, **self.question(registration)})
 
     def post(self, request, slug, pk):
         registration = self.forum_object_or_404(Registration, pk=pk)
+        if request.POST.get("confirm") != "yes":
+            query = QueryDict(mutable=True)
+            query["next"] = self._back(request, slug)
+            return redirect(f"{request.path}?{query.urlencode()}")
+        self.act(request, registration)
+        return redirect(self._back(request, slug))
+
+
+class RegistrationCancelView(_RegistrationConfirmView):
+    def question(self, registration):
+        return {
+            "heading": _("Cancel the registration of %(name)s?") % {"name": registration.full_name},
+            "explanation": _(
+                "Their seat goes to the first person waiting, and they are told by message. "
+                "You can reactivate the registration afterwards."
+            ),
+            "confirm_label": _("Yes, cancel the registration"),
+            "confirm_class": "btn-danger",
+            "possible": registration.status != Registration.Status.CANCELLED,
+        }
+
+    def act(self, request, registration):
         promoted = services.registration_cancel(registration=registration)
         messages.success(request, _("The registration of %(name)s is cancelled.") % {"name": registration.full_name})
         if promoted:
             messages.info(request, _("%(name)s moved from the waiting list to a seat.") % {"name": promoted.full_name})
-        # Back where the organizer came from (the check-in page, say), if that is on this site.
-        return redirect(safe_next_url(request, default=reverse("participants:manage_list", kwargs={"slug": slug})))
+
+
+class RegistrationReactivateView(_RegistrationConfirmView):
+    """Undo a cancellation: the seat back if one is free, otherwise first on the waiting list."""
+
+    def question(self, registration):
+        seats = selectors.forum_seat_counts(forum=self.forum)
+        if seats["seats_left"]:
+            explanation = _("A seat is free: %(name)s gets it back and is told by message.")
+        else:
+            explanation = _("Every seat is taken: %(name)s goes first on the waiting list and is told by message.")
+        return {
+            "heading": _("Reactivate the registration of %(name)s?") % {"name": registration.full_name},
+            "explanation": explanation % {"name": registration.full_name},
+            "confirm_label": _("Yes, reactivate the registration"),
+            "confirm_class": "btn-success",
+            "possible": registration.status == Registration.Status.CANCELLED and not registration.anonymised_at,
+        }
+
+    def act(self, request, registration):
+        name = {"name": registration.full_name}
+        try:
+            registration = services.registration_reactivate(registration=registration)
+        except services.DuplicateRegistrationError as error:
+            other = {"other": error.registration.full_name, "code": error.registration.code_display}
+            messages.error(
+                request,
+                _(
+                    "%(name)s cannot be reactivated: the same phone, email or NSSF number is now registered "
+                    "for %(other)s (%(code)s)."
+                )
+                % {**name, **other},
+            )
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            if registration.status == Registration.Status.CONFIRMED:
+                messages.success(request, _("%(name)s has a seat again.") % name)
+            else:
+                messages.success(request, _("%(name)s is first on the waiting list.") % name)
 
 
 class RegistrationPromoteView(ManageForumMixin, View):
@@ -329,7 +405,8 @@ class RegistrationPromoteView(ManageForumMixin, View):
             messages.error(request, error.messages[0])
         else:
             messages.success(request, _("%(name)s now has a seat.") % {"name": registration.full_name})
-        return redirect("participants:manage_list", slug=slug)
+        # Back where the organizer came from (the check-in page, say), if that is on this site.
+        return redirect(safe_next_url(request, default=reverse("participants:manage_list", kwargs={"slug": slug})))
 
 
 class FillFreeSeatsView(ManageForumMixin, View):
@@ -387,8 +464,11 @@ class TargetDeleteView(ManageForumMixin, View):
         return redirect("participants:targets", slug=slug)
 
 
+CHECK_IN_SCREEN_SESSION_KEY = "participants_check_in_screen"
+
+
 class WalkInView(ManageForumMixin, TemplateView):
-    """Register a person who arrives at the door; they are checked in at once."""
+    """Register a person who arrives at the door, with the few details that matter there; they are checked in."""
 
     permission_required = CHECK_IN
     active_tab = "check_in"
@@ -405,17 +485,68 @@ class WalkInView(ManageForumMixin, TemplateView):
             except services.DuplicateRegistrationError:
                 form.add_error("phone", _("This person is already registered: search for them on the check-in page."))
             else:
-                messages.success(
-                    request,
-                    _("%(name)s is registered and checked in. Code: %(code)s")
-                    % {"name": registration.full_name, "code": registration.code_display},
-                )
+                # The check-in page greets the person full screen, ready for the next one.
+                request.session[CHECK_IN_SCREEN_SESSION_KEY] = {"pk": registration.pk, "outcome": "walk_in"}
                 return redirect("participants:check_in", slug=slug)
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
+def _check_in_screen(request, forum, registration, outcome, query=""):
+    """Return what the full-screen result says: who, what happened, what to do next, and the action if any.
+
+    `outcome` is "checked_in", "walk_in", "already", "cancelled", "waiting" or "unknown".
+    """
+    back = reverse("participants:check_in", kwargs={"slug": forum.slug})
+    back_here = f"{back}?{_query_string(query)}" if query else back
+    name = registration.full_name if registration else ""
+    screen = {"tone": "success", "name": name, "action": None, "next_url": back_here}
+    code = {"code": registration.code_display} if registration else {}
+    if outcome in ("checked_in", "walk_in"):
+        screen["headline"] = _check_in_message(registration, True)
+        screen["next"] = (
+            _("Welcome. Give them a badge with the code %(code)s.") % code
+            if outcome == "walk_in"
+            else _("Welcome. Give them their badge and the programme.")
+        )
+    elif outcome == "already":
+        screen["tone"] = "warning"
+        screen["headline"] = _check_in_message(registration, False)
+        screen["next"] = _("Let them in. If they have no badge, print it again.")
+    elif outcome == "cancelled":
+        screen["tone"] = "danger"
+        screen["headline"] = _("%(name)s: this registration was cancelled.") % {"name": name}
+        screen["next"] = _("Reactivate it to give the seat back if one is free, or register them as a walk-in.")
+        if request.user.has_perm(MANAGE):
+            url = reverse("participants:reactivate", kwargs={"slug": forum.slug, "pk": registration.pk})
+            screen["action"] = {"url": f"{url}?{_query_string(back_here, 'next')}", "label": _("Reactivate")}
+    elif outcome == "waiting":
+        screen["tone"] = "danger"
+        screen["headline"] = _("%(name)s is on the waiting list and has no seat.") % {"name": name}
+        screen["next"] = _("Give them a seat if one is free; otherwise ask them to wait for a free seat.")
+        if request.user.has_perm(MANAGE):
+            url = reverse("participants:promote", kwargs={"slug": forum.slug, "pk": registration.pk})
+            screen["action"] = {"url": url, "label": _("Give a seat"), "post": True, "next": back_here}
+    else:
+        screen["tone"] = "danger"
+        screen["headline"] = _("No registration with this code for this forum.")
+        screen["next"] = _("Search by name or phone, or register them as a walk-in.")
+        walk_in = reverse("participants:walk_in", kwargs={"slug": forum.slug})
+        screen["action"] = {"url": walk_in, "label": _("Register a walk-in")}
+    return screen
+
+
+def _query_string(value, name="q"):
+    query = QueryDict(mutable=True)
+    query[name] = value
+    return query.urlencode()
+
+
 class CheckInView(ManageForumMixin, TemplateView):
-    """Check participants in: scan a QR code, type a code, or search and tap."""
+    """Check participants in: search first, or type or scan a code; each result shows full screen.
+
+    Without JavaScript the forms post and come back to the same search (post, redirect, get); with it,
+    check-in.js posts in place and shows the same result, rendered here, without reloading the page.
+    """
 
     permission_required = CHECK_IN
     active_tab = "check_in"
@@ -430,7 +561,13 @@ class CheckInView(ManageForumMixin, TemplateView):
             if query
             else []
         )
-        return self._render(CheckInForm(), query=query, results=results)
+        screen = None
+        shown = request.session.pop(CHECK_IN_SCREEN_SESSION_KEY, None)
+        if isinstance(shown, dict):
+            registration = Registration.objects.filter(forum=self.forum, pk=shown.get("pk") or 0).first()
+            if registration is not None or shown.get("outcome") == "unknown":
+                screen = _check_in_screen(request, self.forum, registration, shown.get("outcome"), query)
+        return self._render(CheckInForm(), query=query, results=results, screen=screen)
 
     def _render(self, form, status=200, **extra):
         seats = selectors.forum_seat_counts(forum=self.forum)
@@ -438,26 +575,38 @@ class CheckInView(ManageForumMixin, TemplateView):
 
     def post(self, request, slug):
         form = CheckInForm(request.POST)
+        query = request.POST.get("q", "").strip()[:100]
         wants_json = request.headers.get("Accept", "").startswith("application/json")
         if not form.is_valid():
             if wants_json:
                 return JsonResponse({"ok": False, "message": _("Enter a reference code.")}, status=400)
-            return self._render(form, status=400)
+            return self._render(form, status=400, query=query)
         try:
             registration, first = services.registration_check_in(
                 forum=self.forum, code=form.cleaned_data["code"], by=request.user
             )
         except services.CheckInError as error:
+            screen = _check_in_screen(request, self.forum, error.registration, error.code, query)
             if wants_json:
-                return JsonResponse({"ok": False, "message": error.messages[0]}, status=404)
+                return JsonResponse(
+                    {"ok": False, "message": error.messages[0], "screen": self._screen_html(screen)}, status=404
+                )
             form.add_error("code", error)
-            return self._render(form, status=404)
-        text = _check_in_message(registration, first)
+            return self._render(form, status=404, query=query, screen=screen)
+        outcome = "checked_in" if first else "already"
         if wants_json:
             counts = selectors.forum_seat_counts(forum=self.forum)
-            return JsonResponse({"ok": True, "first": first, "message": text, "counters": counts})
-        (messages.success if first else messages.warning)(request, text)
-        return redirect("participants:check_in", slug=slug)
+            screen = _check_in_screen(request, self.forum, registration, outcome, query)
+            text = _check_in_message(registration, first)
+            return JsonResponse(
+                {"ok": True, "first": first, "message": text, "counters": counts, "screen": self._screen_html(screen)}
+            )
+        request.session[CHECK_IN_SCREEN_SESSION_KEY] = {"pk": registration.pk, "outcome": outcome}
+        url = reverse("participants:check_in", kwargs={"slug": slug})
+        return redirect(f"{url}?{_query_string(query)}" if query else url)
+
+    def _screen_html(self, screen):
+        return render_to_string("participants/_check_in_screen.html", {"screen": screen}, request=self.request)
 
 
 def _check_in_message(registration, first):
@@ -487,7 +636,11 @@ SEND_MESSAGES = "notifications.send_announcement"
 
 
 class AnnouncementView(ManageForumMixin, FormView):
-    """Compose an announcement; it is queued to every confirmed participant in their language."""
+    """Compose an announcement, check it, then queue it to every confirmed participant in their language.
+
+    Three steps on one URL, without JavaScript: the text; its preview (recipients per channel, each
+    language's text, SMS parts and estimated cost, a test to oneself); the send, only with `confirm=yes`.
+    """
 
     permission_required = SEND_MESSAGES
     active_tab = "messages"
@@ -498,6 +651,16 @@ class AnnouncementView(ManageForumMixin, FormView):
         return {**super().get_form_kwargs(), "forum": self.forum}
 
     def form_valid(self, form):
+        action = self.request.POST.get("action")
+        if action == "edit":
+            return self.render_to_response(self.get_context_data(form=form))
+        if action == "send" and self.request.POST.get("confirm") == "yes":
+            return self._send(form)
+        if action == "test":
+            self._test(form)
+        return self.render_to_response(self.get_context_data(form=form, preview=form.preview()))
+
+    def _send(self, form):
         count = form.save()
         messages.success(
             self.request,
@@ -509,6 +672,13 @@ class AnnouncementView(ManageForumMixin, FormView):
             % {"count": count},
         )
         return redirect("notifications:message_log", slug=self.forum.slug)
+
+    def _test(self, form):
+        if form.test_send(user=self.request.user):
+            address = {"email": self.request.user.email}
+            messages.success(self.request, _("A test was sent to %(email)s, in each language written.") % address)
+        else:
+            messages.error(self.request, _("Your account has no email address to send a test to."))
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
@@ -620,7 +790,9 @@ class CheckInWalkInView(ManageForumMixin, TemplateView):
     template_name = "participants/check_in_walk_in.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(walk_in_form=WalkInForm(forum=self.forum, prefix=WALK_IN_PREFIX), **kwargs)
+        # Every question shows unfolded here: with no connection, nothing can be completed on another page.
+        form = WalkInForm(forum=self.forum, prefix=WALK_IN_PREFIX, more_open=True)
+        return super().get_context_data(walk_in_form=form, **kwargs)
 
 
 class CheckInSyncView(ManageForumMixin, View):

@@ -38,6 +38,42 @@
     if (offline && !(ok && first)) offline.speak(message);
   }
 
+  // The full-screen result: who it is and what to do next. A welcome closes by itself after a moment;
+  // a refusal stays until the organizer acts or taps "Next person". The search stays as it was.
+  var screenBox = document.getElementById("check-in-screen-box");
+  var searchInput = document.getElementById("check-in-search");
+  var screenTimer = null;
+  var returnFocus = null;
+
+  function closeScreen() {
+    window.clearTimeout(screenTimer);
+    if (screenBox) screenBox.replaceChildren();
+    if (returnFocus) returnFocus.focus();
+  }
+
+  function wireScreen() {
+    var screen = screenBox && screenBox.querySelector(".check-in-screen");
+    if (!screen) return;
+    var next = screen.querySelector("[data-check-in-next]");
+    next.addEventListener("click", function (event) {
+      event.preventDefault();
+      closeScreen();
+    });
+    screen.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") closeScreen();
+    });
+    next.focus();
+    if (screen.dataset.tone === "success") screenTimer = window.setTimeout(closeScreen, 3000);
+  }
+
+  function showScreen(html) {
+    if (!screenBox || !html) return;
+    window.clearTimeout(screenTimer);
+    // Rendered and escaped by the server (participants/_check_in_screen.html).
+    screenBox.innerHTML = html;
+    wireScreen();
+  }
+
   function checkIn(code) {
     if (offline && !navigator.onLine) return Promise.resolve(offline.checkIn(code));
     var body = new FormData();
@@ -52,9 +88,11 @@
       .then(function (response) { return response.json(); })
       .then(function (data) {
         showResult(data.ok, data.first, data.message);
+        showScreen(data.screen);
         if (data.counters) updateCounters(data.counters);
         if (navigator.vibrate && data.ok) navigator.vibrate(data.first ? 80 : [60, 60, 60]);
         if (offline && data.ok) offline.markCheckedIn(code);
+        return data;
       })
       .catch(function (error) {
         // The connection dropped on the way: the device takes the check-in and sends it later.
@@ -67,10 +105,30 @@
     var input = form.querySelector("input[name=code]");
     if (!input.value.trim()) return;
     event.preventDefault();
+    returnFocus = input;
     checkIn(input.value.trim())
-      .then(function () { input.value = ""; input.focus(); })
+      .then(function () { input.value = ""; if (!screenBox || !screenBox.firstChild) input.focus(); })
       .catch(function () { form.submit(); });
   });
+
+  // "Check in" beside a search result: in place, keeping the search and its results on the screen.
+  document.querySelectorAll("form[data-check-in-row]").forEach(function (rowForm) {
+    rowForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      returnFocus = searchInput;
+      var code = rowForm.querySelector("input[name=code]").value;
+      checkIn(code)
+        .then(function (data) {
+          if (!data || !data.ok) return;
+          var done = document.createElement("span");
+          done.className = "badge text-bg-success";
+          done.textContent = rowForm.dataset.done;
+          rowForm.replaceWith(done);
+        })
+        .catch(function () { rowForm.submit(); });
+    });
+  });
+  wireScreen();
 
   function onCode(code) {
     var now = Date.now();

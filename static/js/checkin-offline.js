@@ -211,6 +211,8 @@
         if (!data.ok) addConflict(data.message);
         syncing = false;
         renderStatus();
+        // Other doors send theirs at the same moment: look again shortly, so the counters include them.
+        if (!queue().length) window.setTimeout(refreshRoster, 3000);
         sync();
       })
       .catch(function () {

@@ -33,11 +33,14 @@ def test_organizer_sends_announcement_on_a_phone_and_sees_it_sent(phone_page, li
     page.get_by_role("link", name="Send an announcement").click()
 
     page.get_by_label("Subject").fill("Bus times")
-    page.get_by_role("button", name="Queue the announcement").click()
+    page.get_by_role("button", name="Preview and check").click()
     expect(page.get_by_text("Write the message in Khmer, in English, or both.")).to_be_visible()
 
     page.get_by_label("Message in Khmer").fill("ឡានក្រុងចេញពីផ្សារ ម៉ោង ៦ ព្រឹក។")
-    page.get_by_role("button", name="Queue the announcement").click()
+    page.get_by_role("button", name="Preview and check").click()
+    # Nothing goes out before the organizer has seen who receives it and what it costs.
+    expect(page.get_by_test_id("recipients")).to_contain_text("2")
+    page.get_by_role("button", name="Send to 2 participants").click()
     expect(page.get_by_text("The announcement was queued to 2 participants.")).to_be_visible()
     rows = page.locator("li.list-group-item")
     expect(rows).to_have_count(2)

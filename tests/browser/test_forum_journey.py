@@ -33,6 +33,8 @@ def test_organizer_publishes_forum_and_visitor_sees_agenda(page, browser, live_s
     expect(page.get_by_text("was saved")).to_be_visible()
 
     page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_test_id("publish-checklist")).to_contain_text("Kampot, Kep")
+    page.get_by_role("button", name="Yes, publish").click()
     expect(page.get_by_text("The forum is now “Published”.")).to_be_visible()
 
     visitor = browser.new_context(viewport={"width": 360, "height": 740}).new_page()

@@ -172,7 +172,7 @@ def test_organizer_publishes_forum_by_post(organizer_client):
     AgendaItemFactory(forum=forum)
 
     response = organizer_client.post(
-        reverse("events:manage_forum_transition", kwargs={"slug": forum.slug, "action": "publish"})
+        reverse("events:manage_forum_transition", kwargs={"slug": forum.slug, "action": "publish"}), {"confirm": "yes"}
     )
 
     forum.refresh_from_db()
@@ -184,7 +184,9 @@ def test_refused_transition_shows_message(organizer_client):
     forum = ForumFactory(status=Forum.Status.DRAFT)
 
     response = organizer_client.post(
-        reverse("events:manage_forum_transition", kwargs={"slug": forum.slug, "action": "publish"}), follow=True
+        reverse("events:manage_forum_transition", kwargs={"slug": forum.slug, "action": "publish"}),
+        {"confirm": "yes"},
+        follow=True,
     )
 
     assert "Add at least one agenda item before publishing." in response.content.decode()

@@ -17,7 +17,9 @@ def test_announcement_queued_to_confirmed_participants(organizer_client, django_
     assert organizer_client.get(url).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
         response = organizer_client.post(
-            url, {"subject": "Bus", "text_km": "ឡានក្រុងចេញម៉ោង ៦", "text_en": ""}, follow=True
+            url,
+            {"subject": "Bus", "text_km": "ឡានក្រុងចេញម៉ោង ៦", "text_en": "", "action": "send", "confirm": "yes"},
+            follow=True,
         )
     assert "The announcement was queued to 3 participants." in response.text
     assert Message.objects.count() == 3

@@ -523,7 +523,9 @@ def test_manage_cancel_and_promote(organizer_client):
     refused = organizer_client.post(
         reverse("participants:promote", kwargs={"slug": forum.slug, "pk": second_waiting.pk}), follow=True
     )
-    organizer_client.post(reverse("participants:cancel", kwargs={"slug": forum.slug, "pk": confirmed.pk}))
+    organizer_client.post(
+        reverse("participants:cancel", kwargs={"slug": forum.slug, "pk": confirmed.pk}), {"confirm": "yes"}
+    )
     forum.capacity = 2
     forum.save()
     organizer_client.post(reverse("participants:promote", kwargs={"slug": forum.slug, "pk": second_waiting.pk}))
@@ -547,12 +549,17 @@ def test_manage_list_offers_free_seats_to_the_waiting_list(organizer_client):
     assert "1 person moved from the waiting list to a seat." in response.content.decode()
 
 
-def test_manage_cancel_needs_post(organizer_client):
-    registration = RegistrationFactory()
+def test_manage_cancel_asks_first_naming_the_person(organizer_client):
+    registration = RegistrationFactory(full_name="Chan Sokha")
     url = reverse("participants:cancel", kwargs={"slug": registration.forum.slug, "pk": registration.pk})
 
-    assert organizer_client.get(url).status_code == 405
+    question = organizer_client.get(url)
+    unconfirmed = organizer_client.post(url)
+
     registration.refresh_from_db()
+    assert "Cancel the registration of Chan Sokha?" in question.content.decode()
+    assert unconfirmed.status_code == 302
+    assert unconfirmed["Location"].startswith(url + "?next=")
     assert registration.status == Status.CONFIRMED
 
 
@@ -566,7 +573,7 @@ def test_walk_in_is_registered_and_checked_in(organizer_client, organizer):
 
     walk_in = Registration.objects.get(full_name="Walk In")
     assert (walk_in.status, walk_in.is_walk_in, walk_in.checked_in_by) == (Status.CONFIRMED, True, organizer)
-    assert "is registered and checked in" in response.content.decode()
+    assert "Walk In is checked in" in response.content.decode()
 
 
 def test_check_in_page_search_and_tap(organizer_client):
@@ -593,7 +600,9 @@ def test_check_in_unknown_code_json_and_html(organizer_client):
     as_html = organizer_client.post(url, {"code": "NOPE"})
 
     assert as_json.status_code == 404
-    assert as_json.json() == {"ok": False, "message": "No registration with this code for this forum."}
+    assert as_json.json()["ok"] is False
+    assert as_json.json()["message"] == "No registration with this code for this forum."
+    assert "Register a walk-in" in as_json.json()["screen"]
     assert as_html.status_code == 404
     assert as_html.context["form"].errors["code"] == ["No registration with this code for this forum."]
 

@@ -156,6 +156,7 @@ ROWS: dict[str, Row] = {
         _material("events:material_download", "private_material"), (404, 404, 200, 404, 404, 404, 200)
     ),
     "events:materials_zip": Row(_slug("events:materials_zip"), PUBLIC),
+    "events:manage_forum_preview": Row(_slug("events:manage_forum_preview"), ORGANIZER_PAGE),
     "events:manage_forum_record": Row(_slug("events:manage_forum_record"), ORGANIZER_PAGE),
     "events:manage_material_add": Row(_slug("events:manage_material_add"), ORGANIZER_PAGE),
     "events:manage_material_edit": Row(_material("events:manage_material_edit"), ORGANIZER_PAGE),
@@ -192,6 +193,16 @@ ROWS: dict[str, Row] = {
     "participants:cancel": Row(_registration("participants:cancel"), (302, 302, 302, 403, 403, 403, 302), "post"),
     "participants:cancel another forum's registration": Row(
         _registration("participants:cancel", "elsewhere"), (302, 302, 404, 403, 403, 403, 404), "post"
+    ),
+    "participants:cancel (the question that names the person)": Row(
+        _registration("participants:cancel"), ORGANIZER_PAGE
+    ),
+    "participants:reactivate": Row(_registration("participants:reactivate"), ORGANIZER_PAGE),
+    "participants:reactivate (unconfirmed post, sent to the question)": Row(
+        _registration("participants:reactivate"), (302, 302, 302, 403, 403, 403, 302), "post"
+    ),
+    "participants:reactivate another forum's registration": Row(
+        _registration("participants:reactivate", "elsewhere"), (302, 302, 404, 403, 403, 403, 404)
     ),
     "participants:erase": Row(_registration("participants:erase"), ORGANIZER_PAGE),
     "participants:erase another forum's registration": Row(

@@ -17,7 +17,8 @@ def test_manage_cancel_ignores_next_on_another_host(organizer_client, target):
     slug = registration.forum.slug
 
     response = organizer_client.post(
-        reverse("participants:cancel", kwargs={"slug": slug, "pk": registration.pk}), {"next": target}
+        reverse("participants:cancel", kwargs={"slug": slug, "pk": registration.pk}),
+        {"next": target, "confirm": "yes"},
     )
 
     assert response.status_code == 302
@@ -30,7 +31,7 @@ def test_manage_cancel_follows_next_on_this_site(organizer_client):
 
     response = organizer_client.post(
         reverse("participants:cancel", kwargs={"slug": registration.forum.slug, "pk": registration.pk}),
-        {"next": check_in},
+        {"next": check_in, "confirm": "yes"},
     )
 
     assert response["Location"] == check_in
