@@ -8,8 +8,9 @@ WORK_LISTS = (
     ("events.manage_forums", "events:manage_forum_list"),
     ("feedback.review_concerns", "feedback:queue"),
 )
-# The programme officers' dashboards (reports app); the first of these names that exists is their landing page.
-PROGRAMME_OFFICER_PAGES = ("reports:concern_dashboard", "reports:dashboard", "reports:index")
+# The programme officers' list of dashboards and reports (reports app, named rather than imported: accounts is the
+# lowest layer); the first of these names that exists is their landing page.
+PROGRAMME_OFFICER_PAGES = ("reports:index",)
 HOME = "events:home"
 
 

@@ -14,6 +14,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from events.mixins import ManageForumMixin
 from events.models import Forum, ForumSeries
+from feedback import commitment_selectors
 from feedback.forms import QueueFilterForm
 from feedback.models import Concern
 from feedback.selectors import concerns_queue, publishable_responses
@@ -49,6 +50,14 @@ class ForumDashboardView(ManageForumMixin, TemplateView):
         return super().get_context_data(figures=figures, **kwargs)
 
 
+def _commitments_context(commitments) -> dict:
+    """The commitments made at a forum or in a series and the ISAF indicator (share done or on track)."""
+    return {
+        "commitments": list(commitments),
+        "commitment_figures": commitment_selectors.commitments_figures(commitments=commitments),
+    }
+
+
 class ForumReportView(ManageForumMixin, TemplateView):
     """The post-forum report: cover, attendance, agenda as held, concerns, published answers, evaluation."""
 
@@ -66,6 +75,7 @@ class ForumReportView(ManageForumMixin, TemplateView):
             "agenda": selectors.agenda_as_held(forum=forum),
             "responses": publishable_responses(concerns=Concern.objects.filter(forum=forum)),
             "evaluation": evaluation_results(evaluation=evaluation) if evaluation else None,
+            **_commitments_context(commitment_selectors.forum_commitments(forum=forum)),
             "generated_at": timezone.now(),
         }
 
@@ -110,8 +120,12 @@ class SeriesDashboardView(SeriesMixin, TemplateView):
 class SeriesReportView(SeriesDashboardView):
     template_name = "reports/series_report.html"
 
+    def report_context(self) -> dict:
+        commitments = commitment_selectors.series_commitments(series=self.series, public_statuses=Forum.PUBLIC_STATUSES)
+        return {**super().report_context(), **_commitments_context(commitments)}
 
-class SeriesReportPdfView(SeriesDashboardView):
+
+class SeriesReportPdfView(SeriesReportView):
     template_name = "reports/pdf/series_report.html"
 
     def get(self, request, *args, **kwargs):

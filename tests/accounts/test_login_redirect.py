@@ -24,8 +24,7 @@ def _log_in(client, user, *, next_url: str = "") -> str:
         ("organizer", "events:manage_forum_list"),
         ("nssf_staff", "feedback:queue"),
         ("nssf_supervisor", "feedback:queue"),
-        # No dashboards yet (reports app): the home page, until one of PROGRAMME_OFFICER_PAGES exists.
-        ("programme_officer", "events:home"),
+        ("programme_officer", "reports:index"),
         ("user_without_role", "events:home"),
     ],
 )

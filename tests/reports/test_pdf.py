@@ -52,3 +52,28 @@ def test_series_report_pdf_has_every_forum_and_the_totals(client, world, program
     assert f"Series report: {world.series.title}" in text
     assert world.forum.title in text and world.empty.title in text
     assert "Maternity allowance" in text
+
+
+def test_reports_list_the_commitments_made_and_the_share_done_or_on_track(client, world, organizer):
+    """The post-forum and series reports carry the forum's commitments and the ISAF indicator."""
+    from feedback import commitment_services
+    from feedback.models import Commitment
+
+    commitment_services.commitment_create(
+        actor=None, forums=[world.forum], title_km="បង់ប្រាក់ទាន់ពេល", title_en="Pay allowances on time"
+    )
+    commitment_services.commitment_create(
+        actor=None,
+        forums=[world.forum],
+        title_km="បើកការិយាល័យ",
+        title_en="Open a provincial office",
+        status=Commitment.Status.DONE,
+    )
+    client.force_login(organizer)
+
+    forum_report = client.get(reverse("reports:forum_report", kwargs={"slug": world.forum.slug})).content.decode()
+    series_report = _pdf(client, reverse("reports:series_report_pdf", kwargs={"slug": world.series.slug}))
+
+    assert "Pay allowances on time" in forum_report and "Open a provincial office" in forum_report
+    assert "100% done or on track: 1 done and 1 on track of 2 commitments." in _squeezed(forum_report)
+    assert "Open a provincial office" in series_report
