@@ -18,6 +18,7 @@ from django.db.models import (
     F,
     FloatField,
     Func,
+    GeneratedField,
     OuterRef,
     Prefetch,
     Q,
@@ -203,12 +204,22 @@ def keyset_page(queryset: QuerySet, *, ordering: tuple[str, ...], after: str = "
 
 def _field_of(model, name: str):
     name = name.lstrip("-")
-    return model._meta.pk if name == "pk" else model._meta.get_field(name)
+    field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+    # A generated column parses its values as the type it holds.
+    return field.output_field if isinstance(field, GeneratedField) else field
+
+
+class _CursorEncoder(DjangoJSONEncoder):
+    def default(self, o):
+        # Whole microseconds: DjangoJSONEncoder keeps milliseconds only, and a cursor must name its row exactly.
+        if isinstance(o, datetime):
+            return o.isoformat()
+        return super().default(o)
 
 
 def _cursor_make(ordering: tuple[str, ...], row) -> str:
     values = [getattr(row, name.lstrip("-")) for name in ordering]
-    raw = json.dumps(values, cls=DjangoJSONEncoder).encode()
+    raw = json.dumps(values, cls=_CursorEncoder).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 

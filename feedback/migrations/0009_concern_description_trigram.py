@@ -1,26 +1,30 @@
 """A trigram index for the queue's word search, on PostgreSQL only.
 
 The search is a case-insensitive substring match (Khmer has no spaces between words), which Django writes as
-UPPER(description) LIKE UPPER('%word%'): a GIN trigram index on that very expression serves it. On SQLite the
+UPPER(description) LIKE UPPER('%word%'): GIN trigram indexes on those very expressions serve it. On SQLite the
 extension and the index are skipped and the search scans, as before.
 """
 
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
-INDEX = "concern_description_trgm_idx"
+# The search also matches part of a tracking code (OR-ed with the text): both sides need an index, or neither is used.
+INDEXES = {
+    "concern_description_trgm_idx": "UPPER(description) gin_trgm_ops",
+    "concern_code_trgm_idx": "UPPER(tracking_code::text) gin_trgm_ops",
+}
 
 
 def index_create(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {INDEX} ON feedback_concern USING gin (UPPER(description) gin_trgm_ops)"
-        )
+        for name, expression in INDEXES.items():
+            schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON feedback_concern USING gin ({expression})")
 
 
 def index_drop(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+        for name in INDEXES:
+            schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
 
 
 class Migration(migrations.Migration):

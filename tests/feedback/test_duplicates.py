@@ -97,7 +97,7 @@ def test_the_answer_and_each_status_reach_every_submitter_of_the_group_once(nssf
 
 
 def test_the_resolution_question_reaches_every_submitter_once(nssf_staff):
-    first, second, again, _anonymous = _group(nssf_staff)
+    first, *_others = _group(nssf_staff)
     _answer_and_close(first, nssf_staff)
     later = timezone.now() + timedelta(days=15)
     services.concern_resolution_checks_queue(now=later)
