@@ -218,6 +218,7 @@ class Concern(people.PersonDescription):
             models.Index(fields=["forum", "status"], name="concern_forum_idx"),
             models.Index(fields=["resolve_due"], name="concern_resolve_due_idx"),
             models.Index(fields=["next_due", "id"], name="concern_next_due_idx"),
+            models.Index(fields=["-priority", "received_at", "id"], name="concern_priority_idx"),
         ]
         constraints = [
             models.CheckConstraint(

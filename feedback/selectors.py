@@ -42,7 +42,8 @@ SORTS = {
     "oldest": ("received_at", "pk"),
     "due": ("resolve_due", "pk"),
     "priority": ("-priority", "received_at", "pk"),
-    "status": ("status", "-received_at", "pk"),
+    # Within a status the longest waiting first: the order of the (status, received_at) index.
+    "status": ("status", "received_at", "pk"),
 }
 # What the submitter and the public may read of a timeline; internal notes and assignments stay inside.
 PUBLIC_EVENT_KINDS = (
