@@ -18,7 +18,6 @@ from django.db.models import (
     F,
     FloatField,
     Func,
-    GeneratedField,
     OuterRef,
     Prefetch,
     Q,
@@ -31,7 +30,7 @@ from django.utils import timezone
 
 from accounts.roles import NSSF_STAFF, NSSF_SUPERVISORS
 from accounts.selectors import users_in_roles
-from feedback.models import Appeal, Concern, ConcernEvent
+from feedback.models import NEXT_DUE, Appeal, Concern, ConcernEvent
 from forum_portal.codes import code_normalise
 
 Status = Concern.Status
@@ -172,6 +171,7 @@ def concerns_queue(*, user, filters: dict | None = None, now: datetime | None = 
         .annotate(
             is_overdue=ExpressionWrapper(overdue_q(now=now), output_field=BooleanField()),
             raised=raised_count(),
+            next_due=NEXT_DUE,
         )
         .order_by(*SORTS[queue_sort(filters)])
     )
@@ -205,9 +205,9 @@ def keyset_page(queryset: QuerySet, *, ordering: tuple[str, ...], after: str = "
 
 def _field_of(model, name: str):
     name = name.lstrip("-")
-    field = model._meta.pk if name == "pk" else model._meta.get_field(name)
-    # A generated column parses its values as the type it holds.
-    return field.output_field if isinstance(field, GeneratedField) else field
+    if name == "next_due":
+        return NEXT_DUE.output_field
+    return model._meta.pk if name == "pk" else model._meta.get_field(name)
 
 
 class _CursorEncoder(DjangoJSONEncoder):
