@@ -21,9 +21,12 @@ class FeedbackConfig(AppConfig):
             ("concern_interim", _("Concern needs more time (interim notice)")),
             ("concern_closed", _("Concern closed")),
             ("concern_resolution_check", _("Was the concern resolved?")),
+            ("concern_appeal_opened", _("Appeal received")),
+            ("concern_appeal_decided", _("Appeal decided")),
         ):
             purpose_declare(name, label, log_permission=CONCERN_CONTACT_PERMISSION)
         purpose_declare("staff_digest", _("Daily digest of concerns"), audience="staff")
+        purpose_declare("concern_assigned", _("Concern assigned to a staff member"), audience="staff")
         purpose_declare("concern_status", _("Reply: concern status"), log_permission=CONCERN_CONTACT_PERMISSION)
         purpose_declare("concern_received", _("Reply: concern received"), log_permission=CONCERN_CONTACT_PERMISSION)
         # Followers of a commitment include people who raised its concerns: their messages name them.

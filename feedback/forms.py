@@ -9,7 +9,7 @@ from events import people
 from events.models import AgendaItem, Forum, ForumSeries, Province
 from feedback import selectors, services
 from feedback.attachments import attachment_validate
-from feedback.models import Concern
+from feedback.models import Appeal, Concern
 from feedback.retention import ErasureReason
 from forum_portal.khmer import KhmerDigitsFormMixin
 from forum_portal.phones import INVALID_PHONE, phone_normalise
@@ -260,8 +260,45 @@ class ResolutionForm(forms.Form):
     answer = forms.ChoiceField(
         label=_("Was your concern resolved?"), choices=Concern.Resolution.choices, widget=forms.RadioSelect
     )
+    satisfaction = forms.TypedChoiceField(
+        label=_("How satisfied are you with NSSF's answer? (optional)"),
+        choices=Concern.Satisfaction.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        coerce=int,
+        empty_value=None,
+    )
     comment = forms.CharField(
         label=_("Comment (optional)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    appeal = forms.BooleanField(
+        label=_("Not resolved: I ask NSSF supervisors to look at it again (an appeal)"),
+        required=False,
+        help_text=_("Without this, a concern closed less than a month ago is simply reopened."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("appeal") and cleaned.get("answer") == Concern.Resolution.YES:
+            self.add_error("appeal", _("An appeal is for a concern that was not resolved."))
+        return cleaned
+
+
+class TrackResolutionForm(ResolutionForm):
+    """The same question on the tracking page: the tracking code is the key, as for looking it up."""
+
+    code = forms.CharField(widget=forms.HiddenInput, max_length=20)
+
+
+class AppealForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why should the supervisors look at it again?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -269,31 +306,59 @@ class ResolutionForm(forms.Form):
         self.helper = _helper()
 
 
+class TrackAppealForm(AppealForm):
+    code = forms.CharField(widget=forms.HiddenInput, max_length=20)
+
+
+ANY = _("Any")
+QUEUE_VIEW_LABELS = {
+    "open": _("All open"),
+    "mine": _("Assigned to me"),
+    "unassigned": _("Unassigned"),
+    "overdue": _("Overdue"),
+    "all": _("Everything, closed too"),
+}
+
+
 class QueueFilterForm(forms.Form):
+    view = forms.ChoiceField(
+        label=_("View"), choices=list(QUEUE_VIEW_LABELS.items()), required=False, widget=forms.HiddenInput
+    )
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    series = forms.ModelChoiceField(label=_("Series"), queryset=ForumSeries.objects.all(), required=False)
-    forum = forms.ModelChoiceField(label=_("Forum"), queryset=Forum.objects.order_by("-starts_at"), required=False)
-    province = forms.ModelChoiceField(label=_("Province"), queryset=Province.objects.all(), required=False)
-    category = forms.ChoiceField(
-        label=_("Category"), choices=[("", _("All categories")), *Concern.Category.choices], required=False
+    status = forms.MultipleChoiceField(
+        label=_("Status"),
+        choices=Concern.Status.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: the statuses of the view."),
     )
-    status = forms.ChoiceField(
-        label=_("Status"), choices=[("", _("All statuses")), *Concern.Status.choices], required=False
+    series = forms.ModelChoiceField(
+        label=_("Series"), queryset=ForumSeries.objects.all(), required=False, empty_label=ANY
     )
+    forum = forms.ModelChoiceField(
+        label=_("Forum"), queryset=Forum.objects.order_by("-starts_at"), required=False, empty_label=ANY
+    )
+    province = forms.ModelChoiceField(
+        label=_("Province"), queryset=Province.objects.all(), required=False, empty_label=ANY
+    )
+    category = forms.ChoiceField(label=_("Category"), choices=[("", ANY), *Concern.Category.choices], required=False)
     priority = forms.TypedChoiceField(
         label=_("Priority"),
-        choices=[("", _("All priorities")), *Concern.Priority.choices],
+        choices=[("", ANY), *Concern.Priority.choices],
         required=False,
         coerce=int,
         empty_value=None,
     )
-    assignee = forms.ModelChoiceField(label=_("Assigned to"), queryset=selectors.staff_members(), required=False)
+    assignee = forms.ModelChoiceField(
+        label=_("Assigned to"), queryset=selectors.staff_members(), required=False, empty_label=ANY
+    )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     policy_issue = forms.BooleanField(label=_("Policy issues only"), required=False)
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
         choices=[
+            ("next_due", _("Due soonest")),
             ("newest", _("Newest first")),
             ("oldest", _("Oldest first")),
             ("due", _("Resolve-by date")),
@@ -306,6 +371,85 @@ class QueueFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = _helper()
         self.helper.disable_csrf = True
+
+
+class ConcernUpdateForm(forms.Form):
+    """The officer's one form: category, assignee, priority, status and the public answer, saved together."""
+
+    status = forms.ChoiceField(label=_("Status"))
+    public_response = forms.CharField(
+        label=_("Answer to the submitter"),
+        required=False,
+        max_length=Concern.DESCRIPTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Needed to move to “Responded”. The submitter reads it with the tracking code. No personal data."),
+    )
+    publishable = forms.BooleanField(
+        label=_("Also publish this answer on the forum's public page"),
+        required=False,
+        help_text=_("Sensitive concerns are never published."),
+    )
+    closing_reason = forms.ChoiceField(
+        label=_("Closing reason"),
+        required=False,
+        choices=[("", _("Not closing")), *Concern.ClosingReason.choices],
+        help_text=_("Needed to close the concern."),
+    )
+    note = forms.CharField(
+        label=_("Note for the timeline (optional; needed to reopen)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    category = forms.ChoiceField(label=_("Category"), choices=Concern.Category.choices)
+    assignee = forms.ModelChoiceField(
+        label=_("Assigned to"), queryset=selectors.staff_members(), required=False, empty_label=_("Nobody")
+    )
+    priority = forms.TypedChoiceField(label=_("Priority"), choices=Concern.Priority.choices, coerce=int)
+
+    def __init__(self, *args, concern: Concern, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "status": concern.status,
+                "public_response": concern.public_response,
+                "publishable": concern.response_publishable,
+                "category": concern.category,
+                "assignee": concern.assignee_id,
+                "priority": concern.priority,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.concern = concern
+        self.fields["status"].choices = self._status_choices(concern)
+        self.helper = _helper()
+
+    @staticmethod
+    def _status_choices(concern: Concern) -> list:
+        labels = dict(Concern.Status.choices)
+        if concern.duplicate_of_id:
+            # A duplicate follows its primary's lifecycle: its status is changed there.
+            return [(concern.status, labels[concern.status])]
+        if concern.status == Concern.Status.CLOSED:
+            return [
+                (Concern.Status.CLOSED, labels[Concern.Status.CLOSED]),
+                (Concern.Status.UNDER_REVIEW, _("Reopen: under review again")),
+            ]
+        steps = list(Concern.Status.values)
+        return [(value, labels[value]) for value in steps[steps.index(concern.status) :]]
+
+    def save(self, *, actor) -> Concern:
+        return services.concern_update(concern=self.concern, actor=actor, **self.cleaned_data)
+
+
+class AppealCloseForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Appeal.Outcome.choices, widget=forms.RadioSelect)
+    outcome_text = forms.CharField(
+        label=_("Decision, as the person will read it"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("When it is not resolved, the message also names the social security regulator."),
+    )
 
 
 class NoteForm(forms.Form):
@@ -355,7 +499,9 @@ class InternalNoteForm(forms.Form):
 
 class LinkForm(forms.Form):
     other_code = forms.CharField(label=_("Tracking code of the other concern"), max_length=20)
-    duplicate = forms.BooleanField(label=_("This concern is a duplicate of it"), required=False)
+    duplicate = forms.BooleanField(
+        label=_("This concern is the same as it (its answer will reach this submitter too)"), required=False
+    )
 
 
 class PolicyForm(forms.Form):

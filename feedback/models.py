@@ -46,6 +46,16 @@ class PublicHoliday(models.Model):
         return f"{self.date:%Y-%m-%d} {self.name_en}"
 
 
+# The date of the next step owed on a concern (acknowledge, answer, resolve): the queue sorts and pages on it,
+# through an index on this very expression (a generated column would make `check --deploy` need the database).
+NEXT_DUE = models.Case(
+    models.When(status="new", then=models.F("acknowledge_due")),
+    models.When(status__in=("acknowledged", "under_review"), then=models.F("response_due")),
+    default=models.F("resolve_due"),
+    output_field=models.DateField(),
+)
+
+
 class Concern(people.PersonDescription):
     """A concern a worker raised about social security: the start of the accountability loop."""
 
@@ -102,7 +112,15 @@ class Concern(people.PersonDescription):
 
     class Resolution(models.TextChoices):
         YES = "yes", _("Yes, it was resolved")
+        PARTLY = "partly", _("Partly resolved")
         NO = "no", _("No, it was not resolved")
+
+    class Satisfaction(models.IntegerChoices):
+        VERY_UNSATISFIED = 1, _("1: very unsatisfied")
+        UNSATISFIED = 2, _("2: unsatisfied")
+        NEUTRAL = 3, _("3: neither")
+        SATISFIED = 4, _("4: satisfied")
+        VERY_SATISFIED = 5, _("5: very satisfied")
 
     OPEN_STATUSES = (Status.NEW, Status.ACKNOWLEDGED, Status.UNDER_REVIEW, Status.RESPONDED)
     DESCRIPTION_MIN = 10
@@ -185,7 +203,10 @@ class Concern(people.PersonDescription):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     resolution_check_sent_at = models.DateTimeField(_("resolution check sent at"), null=True, blank=True)
     resolution_answer = models.CharField(
-        _("resolved, says the submitter"), max_length=5, choices=Resolution, blank=True
+        _("resolved, says the submitter"), max_length=10, choices=Resolution, blank=True
+    )
+    satisfaction = models.PositiveSmallIntegerField(
+        _("satisfaction (1 to 5)"), choices=Satisfaction, null=True, blank=True
     )
     resolution_comment = models.TextField(_("submitter's comment"), blank=True, max_length=2000)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -209,6 +230,8 @@ class Concern(people.PersonDescription):
             models.Index(fields=["status", "received_at"], name="concern_status_idx"),
             models.Index(fields=["forum", "status"], name="concern_forum_idx"),
             models.Index(fields=["resolve_due"], name="concern_resolve_due_idx"),
+            models.Index(NEXT_DUE, models.F("id"), name="concern_next_due_idx"),
+            models.Index(fields=["-priority", "received_at", "id"], name="concern_priority_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -221,6 +244,10 @@ class Concern(people.PersonDescription):
                 name="concern_closing_reason_iff_closed",
             ),
             models.CheckConstraint(condition=~Q(tracking_code=""), name="concern_tracking_code_set"),
+            models.CheckConstraint(
+                condition=Q(satisfaction__isnull=True) | Q(satisfaction__gte=1, satisfaction__lte=5),
+                name="concern_satisfaction_1_to_5",
+            ),
         ]
 
     def __str__(self):
@@ -236,6 +263,16 @@ class Concern(people.PersonDescription):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def first_line(self) -> str:
+        """The first line of the description: what the queue shows of it."""
+        return self.description.strip().split("\n", 1)[0]
+
+    @property
+    def primary(self) -> "Concern":
+        """The concern of its duplicate group that staff work on (itself when it is no duplicate)."""
+        return self.duplicate_of or self
 
     @property
     def can_be_contacted(self) -> bool:
@@ -260,6 +297,10 @@ class ConcernEvent(models.Model):
         INTERIM = "interim", _("Interim notice")
         RESOLUTION_CHECK = "resolution_check", _("Submitter asked whether it was resolved")
         RESOLUTION = "resolution", _("Submitter's answer")
+        CATEGORY = "category", _("Category corrected")
+        DUPLICATE = "duplicate", _("Marked the same as another concern")
+        APPEAL = "appeal", _("Appeal to supervisors")
+        APPEAL_CLOSED = "appeal_closed", _("Appeal decided")
 
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
@@ -278,6 +319,68 @@ class ConcernEvent(models.Model):
 
     def __str__(self):
         return f"{self.concern} {self.get_kind_display()}"
+
+
+class Appeal(models.Model):
+    """An escalation of a concern to NSSF supervisors, with its own clock and an outcome.
+
+    The submitter asks (with their tracking code or their link) or a staff member does; closing it not resolved
+    tells the person about the external route, the social security regulator.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", pgettext_lazy("appeal status", "Open")
+        CLOSED = "closed", pgettext_lazy("appeal status", "Decided")
+
+    class Outcome(models.TextChoices):
+        RESOLVED = "resolved", _("Resolved on appeal")
+        NOT_RESOLVED = "not_resolved", _("Not resolved: the external route is open")
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="appeals", verbose_name=_("concern"))
+    reason = models.TextField(_("reason"), max_length=2000)
+    by_submitter = models.BooleanField(_("asked by the submitter"), default=False)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("raised by"),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.OPEN)
+    opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
+    due = models.DateField(_("decide by"))
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome, blank=True)
+    outcome_text = models.TextField(_("decision, as the person reads it"), blank=True, max_length=4000)
+    closed_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+
+    class Meta:
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+        ordering = ["due", "pk"]
+        indexes = [models.Index(fields=["status", "due"], name="appeal_status_due_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["concern"], condition=Q(status="open"), name="appeal_one_open_per_concern"),
+            models.CheckConstraint(
+                condition=Q(status="closed", outcome__gt="") | Q(status="open", outcome=""),
+                name="appeal_outcome_iff_closed",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.concern} {self.get_status_display()}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == self.Status.OPEN and self.due < timezone.localdate()
 
 
 class AuditEntry(models.Model):

@@ -1,8 +1,13 @@
 """Reads for concerns: the staff queue, one concern's page, the public figures. Figures come from the database."""
 
+import base64
+import binascii
+import json
 from datetime import datetime, timedelta
 from statistics import median
 
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.db.models import (
     Aggregate,
@@ -13,26 +18,32 @@ from django.db.models import (
     F,
     FloatField,
     Func,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
+    Value,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.roles import NSSF_STAFF, NSSF_SUPERVISORS
 from accounts.selectors import users_in_roles
-from feedback.models import Concern, ConcernEvent
+from feedback.models import NEXT_DUE, Appeal, Concern, ConcernEvent
 from forum_portal.codes import code_normalise
 from forum_portal.khmer import khmer_normalise
 
 Status = Concern.Status
 
 SORTS = {
+    "next_due": ("next_due", "pk"),
     "newest": ("-received_at", "-pk"),
     "oldest": ("received_at", "pk"),
     "due": ("resolve_due", "pk"),
     "priority": ("-priority", "received_at", "pk"),
-    "status": ("status", "-received_at", "pk"),
+    # Within a status the longest waiting first: the order of the (status, received_at) index.
+    "status": ("status", "received_at", "pk"),
 }
 # What the submitter and the public may read of a timeline; internal notes and assignments stay inside.
 PUBLIC_EVENT_KINDS = (
@@ -102,22 +113,55 @@ def _search(concerns: QuerySet[Concern], text: str) -> QuerySet[Concern]:
     return concerns
 
 
+def raised_count():
+    """How many times a concern was raised: itself and the concerns marked the same as it."""
+    duplicates = (
+        Concern.objects.filter(duplicate_of=OuterRef("pk"))
+        .order_by()
+        .values("duplicate_of")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(duplicates), Value(0)) + 1
+
+
+# The officer's saved views of the queue; each but "all" shows open concerns only, due soonest first.
+QUEUE_VIEWS = ("open", "mine", "unassigned", "overdue", "all")
+
+
+def queue_sort(filters: dict) -> str:
+    if filters.get("sort") in SORTS:
+        return filters["sort"]
+    return "newest" if filters.get("view") == "all" else "next_due"
+
+
 def concerns_queue(*, user, filters: dict | None = None, now: datetime | None = None) -> QuerySet[Concern]:
-    """Return the review queue for `user`, filtered, searched and sorted, with what each row shows."""
+    """Return the review queue for `user`, filtered, searched and sorted, with what each row shows.
+
+    The default view is every open concern, the one due soonest first; chosen statuses replace "open".
+    """
     filters = filters or {}
+    view = filters.get("view") or "open"
     concerns = concerns_visible_to(user=user)
+    if filters.get("status"):
+        concerns = concerns.filter(status__in=filters["status"])
+    elif view != "all":
+        concerns = concerns.filter(status__in=Concern.OPEN_STATUSES)
+    if view == "mine":
+        concerns = concerns.filter(assignee=user)
+    elif view == "unassigned":
+        concerns = concerns.filter(assignee__isnull=True)
     for key, lookup in (
         ("series", "forum__series"),
         ("forum", "forum"),
         ("province", "province"),
         ("category", "category"),
-        ("status", "status"),
         ("priority", "priority"),
         ("assignee", "assignee"),
     ):
         if filters.get(key) not in (None, ""):
             concerns = concerns.filter(**{lookup: filters[key]})
-    if filters.get("overdue"):
+    if filters.get("overdue") or view == "overdue":
         concerns = concerns.filter(overdue_q(now=now))
     if filters.get("policy_issue"):
         concerns = concerns.filter(policy_issue=True)
@@ -125,8 +169,92 @@ def concerns_queue(*, user, filters: dict | None = None, now: datetime | None = 
         concerns = _search(concerns, filters["q"])
     return (
         concerns.select_related("forum", "province", "assignee")
-        .annotate(is_overdue=ExpressionWrapper(overdue_q(now=now), output_field=BooleanField()))
-        .order_by(*SORTS.get(filters.get("sort") or "newest", SORTS["newest"]))
+        .annotate(
+            is_overdue=ExpressionWrapper(overdue_q(now=now), output_field=BooleanField()),
+            raised=raised_count(),
+            next_due=NEXT_DUE,
+        )
+        .order_by(*SORTS[queue_sort(filters)])
+    )
+
+
+COUNT_CAP = 1000
+
+
+def count_capped(queryset: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
+    """Count at most `cap` rows and say whether there are more: an exact count of 100,000 rows is slow."""
+    n = queryset.order_by().values("pk")[: cap + 1].count()
+    return min(n, cap), n > cap
+
+
+def keyset_page(queryset: QuerySet, *, ordering: tuple[str, ...], after: str = "", size: int = 50) -> dict:
+    """Return one page of `queryset` after the row the cursor `after` names, and the cursor of the next page.
+
+    Keyset pagination: the page starts where the last one ended, by the ordering's values, so page 2,000 costs
+    what page 1 does (no OFFSET) and a row arriving meanwhile shifts nothing. A cursor that does not parse
+    starts from the first page.
+    """
+    position = _cursor_parse(queryset.model, ordering, after)
+    if position is not None:
+        queryset = queryset.filter(_after_q(ordering, position))
+    rows = list(queryset.order_by(*ordering)[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    cursor = _cursor_make(ordering, rows[-1]) if more else ""
+    return {"rows": rows, "next_cursor": cursor, "first": position is None}
+
+
+def _field_of(model, name: str):
+    name = name.lstrip("-")
+    if name == "next_due":
+        return NEXT_DUE.output_field
+    return model._meta.pk if name == "pk" else model._meta.get_field(name)
+
+
+class _CursorEncoder(DjangoJSONEncoder):
+    def default(self, o):
+        # Whole microseconds: DjangoJSONEncoder keeps milliseconds only, and a cursor must name its row exactly.
+        if isinstance(o, datetime):
+            return o.isoformat()
+        return super().default(o)
+
+
+def _cursor_make(ordering: tuple[str, ...], row) -> str:
+    values = [getattr(row, name.lstrip("-")) for name in ordering]
+    raw = json.dumps(values, cls=_CursorEncoder).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _cursor_parse(model, ordering: tuple[str, ...], cursor: str) -> list | None:
+    if not cursor:
+        return None
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if not isinstance(values, list) or len(values) != len(ordering):
+            return None
+        return [_field_of(model, name).to_python(value) for name, value in zip(ordering, values, strict=True)]
+    except (ValueError, TypeError, binascii.Error, ValidationError, UnicodeDecodeError):
+        return None
+
+
+def _after_q(ordering: tuple[str, ...], values: list) -> Q:
+    """The rows after `values` in `ordering`: (a > x) or (a = x and b > y) or ..., descending fields reversed."""
+    after, equal = Q(pk__in=[]), Q()
+    for name, value in zip(ordering, values, strict=True):
+        field, descending = name.lstrip("-"), name.startswith("-")
+        after |= equal & Q(**{f"{field}__{'lt' if descending else 'gt'}": value})
+        equal &= Q(**{field: value})
+    first, descending = ordering[0].lstrip("-"), ordering[0].startswith("-")
+    # The redundant bound on the first field lets the database walk its index from the cursor on.
+    return Q(**{f"{first}__{'lte' if descending else 'gte'}": values[0]}) & after
+
+
+def appeals_queue(*, status: str = Appeal.Status.OPEN) -> QuerySet[Appeal]:
+    """Return the appeals for supervisors: open ones by their decide-by date, the overdue first."""
+    return (
+        Appeal.objects.filter(status=status)
+        .select_related("concern", "concern__assignee", "raised_by", "closed_by")
+        .order_by("due", "pk")
     )
 
 
@@ -153,11 +281,17 @@ def concern_counts(*, concerns: QuerySet[Concern], now: datetime | None = None) 
 def concern_for_staff(*, user, code: str) -> Concern:
     """Return one concern with its timeline and links; raises Concern.DoesNotExist if `user` may not open it."""
     events = ConcernEvent.objects.select_related("actor").order_by("created_at", "pk")
+    appeals = Appeal.objects.select_related("raised_by", "closed_by").order_by("-opened_at", "-pk")
     return (
         concerns_visible_to(user=user)
         .select_related("forum__series", "province", "assignee", "recorded_by", "session", "duplicate_of")
-        .prefetch_related(Prefetch("events", queryset=events), "related")
-        .annotate(is_overdue=ExpressionWrapper(overdue_q(), output_field=BooleanField()))
+        .prefetch_related(
+            Prefetch("events", queryset=events),
+            "related",
+            Prefetch("appeals", queryset=appeals),
+            Prefetch("duplicates", queryset=Concern.objects.order_by("received_at", "pk")),
+        )
+        .annotate(is_overdue=ExpressionWrapper(overdue_q(), output_field=BooleanField()), raised=raised_count())
         .get(tracking_code=code_normalise(code))
     )
 
@@ -165,9 +299,13 @@ def concern_for_staff(*, user, code: str) -> Concern:
 def concern_for_tracking(*, code: str) -> Concern | None:
     """Return the concern a submitter tracks, with only its public timeline, or None."""
     events = ConcernEvent.objects.filter(kind__in=PUBLIC_EVENT_KINDS).order_by("created_at", "pk")
+    appeals = Appeal.objects.order_by("-opened_at", "-pk")
     return (
         Concern.objects.select_related("forum")
-        .prefetch_related(Prefetch("events", queryset=events, to_attr="public_events"))
+        .prefetch_related(
+            Prefetch("events", queryset=events, to_attr="public_events"),
+            Prefetch("appeals", queryset=appeals, to_attr="public_appeals"),
+        )
         .filter(tracking_code=code_normalise(code))
         .first()
     )
@@ -218,8 +356,9 @@ def publishable_responses(*, concerns: QuerySet[Concern], limit: int = 50) -> li
     rows = (
         concerns.filter(response_publishable=True, sensitive=False, responded_at__isnull=False)
         .exclude(public_response="")
+        .annotate(raised=raised_count())
         .order_by("-responded_at")
-        .values("category", "public_response", "responded_at")[:limit]
+        .values("category", "public_response", "responded_at", "raised")[:limit]
     )
     return [{**row, "category_label": labels.get(row["category"], row["category"])} for row in rows]
 

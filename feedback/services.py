@@ -5,6 +5,7 @@ administrators see). Messages to submitters go through the notifications outbox,
 delivered after commit.
 """
 
+import hashlib
 import logging
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -21,7 +22,7 @@ from accounts.roles import NSSF_STAFF, NSSF_SUPERVISORS
 from accounts.selectors import users_in_roles
 from feedback import selectors
 from feedback.calendar import add_working_days
-from feedback.models import AuditEntry, Concern, ConcernAttachment, ConcernEvent
+from feedback.models import Appeal, AuditEntry, Concern, ConcernAttachment, ConcernEvent
 from feedback.tracking import concern_track_url
 from forum_portal.codes import LENGTH as CODE_LENGTH
 from forum_portal.codes import code_generate, code_normalise
@@ -88,14 +89,30 @@ def concern_from_resolution_token(*, token: str) -> Concern | None:
     return Concern.objects.filter(pk=data.get("c"), tracking_code=data.get("t")).first()
 
 
-def _notify_submitter(*, concern: Concern, purpose: str, event: ConcernEvent, extra: dict | None = None) -> None:
+def _submitter_channel(concern: Concern) -> str:
+    # A concern raised in Telegram is answered there; otherwise by SMS, else by email.
+    return "telegram" if concern.contact_telegram_chat else "sms" if concern.contact_phone else "email"
+
+
+def _submitter_address(concern: Concern) -> str:
+    """Return a digest of where the submitter is reached: two concerns of one person share it."""
+    channel = _submitter_channel(concern)
+    address = {"telegram": concern.contact_telegram_chat, "sms": concern.contact_phone}.get(
+        channel, concern.contact_email.lower()
+    )
+    # A digest, not the address: it may end up in an idempotency key, which erasure does not touch.
+    return hashlib.sha256(f"{channel}:{address}".encode()).hexdigest()[:24]
+
+
+def _notify_submitter(
+    *, concern: Concern, purpose: str, event: ConcernEvent, extra: dict | None = None, key: str = ""
+) -> None:
     """Queue a message to the submitter if they gave a contact and consented; else do nothing."""
     if not concern.can_be_contacted:
         return
-    # A concern raised in Telegram is answered there; otherwise by SMS, else by email.
-    channel = "telegram" if concern.contact_telegram_chat else "sms" if concern.contact_phone else "email"
+    channel = _submitter_channel(concern)
     message_queue(
-        idempotency_key=f"concern:{concern.pk}:{purpose}:{event.pk}",
+        idempotency_key=key or f"concern:{concern.pk}:{purpose}:{event.pk}",
         purpose=purpose,
         channel=channel,
         language=concern.language,
@@ -115,6 +132,31 @@ def _notify_submitter(*, concern: Concern, purpose: str, event: ConcernEvent, ex
             **(extra or {}),
         },
     )
+
+
+def _notify_group(*, concern: Concern, purpose: str, event: ConcernEvent, extra: dict | None = None) -> None:
+    """Tell every submitter of the concern's duplicate group, once per person, each with their own code.
+
+    A person who raised the same concern twice (one phone, one chat, one email) gets one message.
+    """
+    reached: set[str] = set()
+    for member in group_members(concern=concern):
+        if not member.can_be_contacted:
+            continue
+        address = _submitter_address(member)
+        if address in reached:
+            continue
+        reached.add(address)
+        _notify_submitter(
+            concern=member, purpose=purpose, event=event, extra=extra, key=f"concern:{member.pk}:{purpose}:{event.pk}"
+        )
+
+
+def group_members(*, concern: Concern) -> list[Concern]:
+    """Return the concerns of the duplicate group (the primary first, then its duplicates by arrival)."""
+    primary_id = concern.duplicate_of_id or concern.pk
+    members = Concern.objects.filter(Q(pk=primary_id) | Q(duplicate_of_id=primary_id))
+    return sorted(members, key=lambda member: (member.pk != primary_id, member.received_at, member.pk))
 
 
 @transaction.atomic
@@ -223,13 +265,20 @@ def concern_transition(
     public_response: str = "",
     publishable: bool = False,
     closing_reason: str = "",
+    notify: bool = True,
 ) -> Concern:
     """Move a concern along its lifecycle and tell the submitter when that is news to them.
 
     new → acknowledged → under review → responded → closed; closed → under review reopens. A response
     needs the public answer, closing needs a reason, reopening needs a note; anything else is refused.
+    A duplicate follows its primary: the change is made there and reaches every submitter of the group.
     """
     concern = _locked(concern)
+    if concern.duplicate_of_id:
+        raise ConcernTransitionError(
+            _("This concern is the same as %(code)s: answer it there, and the answer reaches both.")
+            % {"code": concern.duplicate_of.display_code}
+        )
     source = concern.status
     if (source, to_status) not in TRANSITIONS:
         target_label = dict(Status.choices).get(to_status, to_status)
@@ -271,8 +320,119 @@ def concern_transition(
     concern.status = to_status
     concern.save()
     event = _event(concern=concern, kind=kind, actor=actor, text=text, from_status=source, to_status=to_status)
-    if purpose:
-        _notify_submitter(concern=concern, purpose=purpose, event=event)
+    for duplicate in concern.duplicates.select_for_update():
+        _duplicate_follow(duplicate=duplicate, primary=concern, kind=kind, actor=actor, text=text)
+    if purpose and notify:
+        _notify_group(concern=concern, purpose=purpose, event=event)
+    return concern
+
+
+# The primary's lifecycle, copied onto each of its duplicates so that each submitter's tracking page reads it.
+GROUP_FIELDS = (
+    "status",
+    "public_response",
+    "acknowledged_at",
+    "responded_at",
+    "closed_at",
+    "closing_reason",
+)
+
+
+def _duplicate_follow(*, duplicate: Concern, primary: Concern, kind: str = "", actor=None, text: str = "") -> None:
+    source = duplicate.status
+    for name in GROUP_FIELDS:
+        setattr(duplicate, name, getattr(primary, name))
+    if primary.status == Status.CLOSED and source != Status.CLOSED:
+        duplicate.resolution_check_sent_at = None
+        duplicate.resolution_answer = ""
+        duplicate.satisfaction = None
+        duplicate.resolution_comment = ""
+    # One answer is published once: on the primary, which counts how many raised it.
+    duplicate.response_publishable = False
+    duplicate.save()
+    if kind and source != duplicate.status:
+        _event(concern=duplicate, kind=kind, actor=actor, text=text, from_status=source, to_status=duplicate.status)
+
+
+STEPS = (Status.NEW, Status.ACKNOWLEDGED, Status.UNDER_REVIEW, Status.RESPONDED, Status.CLOSED)
+
+
+@transaction.atomic
+def concern_update(
+    *,
+    concern: Concern,
+    actor,
+    category: str,
+    assignee,
+    priority: int,
+    status: str,
+    public_response: str = "",
+    publishable: bool = False,
+    closing_reason: str = "",
+    note: str = "",
+) -> Concern:
+    """Apply the officer's one form: category, assignee, priority, status and the public answer in one save.
+
+    A status further along the lifecycle is reached step by step, each step on the timeline and checked by
+    concern_transition (the answer for "responded", the reason for "closed", a note to reopen); the submitter
+    hears of the answer and the closing, not of the steps in between. Any refusal saves nothing.
+    """
+    concern = _locked(concern)
+    if category != concern.category:
+        if category not in Concern.Category.values:
+            raise ValidationError({"category": _("Choose a category.")})
+        labels = dict(Concern.Category.choices)
+        text = f"{labels.get(concern.category, concern.category)} → {labels[category]}"
+        concern.category = category
+        concern.save(update_fields=["category", "updated_at"])
+        _event(concern=concern, kind=ConcernEvent.Kind.CATEGORY, actor=actor, text=text)
+    if getattr(assignee, "pk", None) != concern.assignee_id:
+        concern = concern_assign(concern=concern, assignee=assignee, actor=actor)
+    if priority != concern.priority:
+        concern = concern_set_priority(concern=concern, priority=priority, actor=actor)
+    answer = public_response.strip()
+    if status == concern.status:
+        if answer and answer != concern.public_response:
+            if concern.status != Status.RESPONDED:
+                raise ConcernTransitionError(
+                    {"public_response": _("Choose the status “Responded” to send this answer.")}
+                )
+            concern = _answer_correct(concern=concern, answer=answer, publishable=publishable, actor=actor)
+        if note.strip():
+            concern_add_note(concern=concern, text=note, actor=actor)
+        return concern
+    if concern.status == Status.CLOSED or status not in STEPS or STEPS.index(status) < STEPS.index(concern.status):
+        steps = [status]
+    else:
+        steps = list(STEPS[STEPS.index(concern.status) + 1 : STEPS.index(status) + 1])
+    for step in steps:
+        last = step == steps[-1]
+        concern = concern_transition(
+            concern=concern,
+            to_status=step,
+            actor=actor,
+            note=note if last else "",
+            public_response=public_response,
+            publishable=publishable,
+            closing_reason=closing_reason,
+            notify=last or step == Status.RESPONDED,
+        )
+    return concern
+
+
+def _answer_correct(*, concern: Concern, answer: str, publishable: bool, actor) -> Concern:
+    """Replace the answer already sent: a corrected answer is news to every submitter of the group."""
+    if concern.duplicate_of_id:
+        raise ConcernTransitionError(
+            {"public_response": _("This concern is the same as another one: answer it there.")}
+        )
+    concern.public_response = answer
+    concern.response_publishable = publishable and not concern.sensitive
+    concern.save(update_fields=["public_response", "response_publishable", "updated_at"])
+    event = _event(concern=concern, kind=ConcernEvent.Kind.RESPONSE, actor=actor, text=answer)
+    for duplicate in concern.duplicates.select_for_update():
+        _duplicate_follow(duplicate=duplicate, primary=concern)
+    _notify_group(concern=concern, purpose="concern_responded", event=event)
     return concern
 
 
@@ -285,11 +445,43 @@ def concern_assign(*, concern: Concern, assignee, actor) -> Concern:
     reassigning = assignee is not None and assignee.pk != getattr(actor, "pk", None)
     if concern.sensitive and reassigning and not actor.has_perm("feedback.supervise_concerns"):
         raise ValidationError({"assignee": _("Only a supervisor assigns a sensitive concern to someone else.")})
+    previous = concern.assignee_id
     concern.assignee = assignee
     concern.save(update_fields=["assignee", "updated_at"])
     name = assignee.get_full_name() if assignee else _("nobody")
-    _event(concern=concern, kind=ConcernEvent.Kind.ASSIGNED, actor=actor, text=name)
+    event = _event(concern=concern, kind=ConcernEvent.Kind.ASSIGNED, actor=actor, text=name)
+    if assignee is not None and assignee.pk != previous and assignee.pk != getattr(actor, "pk", None):
+        _notify_assignee(concern=concern, assignee=assignee, event=event)
     return concern
+
+
+CONCERN_ASSIGNED = "concern_assigned"
+
+
+def _notify_assignee(*, concern: Concern, assignee, event: ConcernEvent) -> None:
+    """Tell a staff member, in their own language, that a concern is now theirs (by email: staff have one)."""
+    if not assignee.email:
+        return
+    language = assignee.language if assignee.language in ("km", "en") else "km"
+    with translation.override(language):
+        category = str(concern.get_category_display())
+        priority = str(concern.get_priority_display())
+    message_queue(
+        idempotency_key=f"{CONCERN_ASSIGNED}:{concern.pk}:{event.pk}",
+        purpose=CONCERN_ASSIGNED,
+        channel=Message.Channel.EMAIL,
+        language=language,
+        recipient_name=assignee.get_full_name(),
+        to_email=assignee.email,
+        context={
+            "tracking_code": concern.display_code,
+            "category": category,
+            "priority": priority,
+            "sensitive": concern.sensitive,
+            "next_due": concern.resolve_due.isoformat(),
+            "concern_url": absolute_url("feedback:concern_detail", language=language, code=concern.tracking_code),
+        },
+    )
 
 
 @transaction.atomic
@@ -317,13 +509,46 @@ def concern_link(*, concern: Concern, other_code: str, duplicate: bool, actor) -
     other = Concern.objects.filter(tracking_code=code_normalise(other_code)).first()
     if other is None or other.pk == concern.pk:
         raise ValidationError({"other_code": _("No other concern has this tracking code.")})
-    concern = _locked(concern)
     if duplicate:
-        concern.duplicate_of = other
-        concern.save(update_fields=["duplicate_of", "updated_at"])
+        return concern_mark_duplicate(concern=concern, primary=other, actor=actor)
+    concern = _locked(concern)
     concern.related.add(other)
     label = _("Duplicate of %(code)s") if duplicate else _("Related to %(code)s")
     _event(concern=concern, kind=ConcernEvent.Kind.LINKED, actor=actor, text=label % {"code": other.display_code})
+    return concern
+
+
+@transaction.atomic
+def concern_mark_duplicate(*, concern: Concern, primary: Concern, actor) -> Concern:
+    """Mark `concern` as the same as `primary`, in one action: from now on the group is answered as one.
+
+    The group has one primary (an earlier concern's own primary when that one is itself a duplicate); this
+    concern's own duplicates move with it. Each takes the primary's status and answer, and a submitter who has
+    not yet read the answer is sent it now.
+    """
+    primary = _locked(primary)
+    if primary.duplicate_of_id:
+        primary = Concern.objects.select_for_update().get(pk=primary.duplicate_of_id)
+    concern = _locked(concern)
+    if primary.pk == concern.pk:
+        raise ValidationError({"other_code": _("A concern cannot be the same as itself.")})
+    if concern.duplicate_of_id == primary.pk:
+        raise ValidationError({"other_code": _("This concern is already marked the same as that one.")})
+    members = [concern, *concern.duplicates.select_for_update()]
+    for member in members:
+        answered_before = member.public_response == primary.public_response and bool(member.responded_at)
+        member.duplicate_of = primary
+        member.save(update_fields=["duplicate_of", "updated_at"])
+        member.related.add(primary)
+        text = _("Same as %(code)s") % {"code": primary.display_code}
+        event = _event(concern=member, kind=ConcernEvent.Kind.DUPLICATE, actor=actor, text=text)
+        _duplicate_follow(duplicate=member, primary=primary)
+        if primary.public_response and not answered_before:
+            _notify_submitter(concern=member, purpose="concern_responded", event=event)
+    raised = Concern.objects.filter(duplicate_of=primary).count() + 1
+    text = _("%(code)s is the same concern: raised %(n)s times.") % {"code": concern.display_code, "n": raised}
+    _event(concern=primary, kind=ConcernEvent.Kind.DUPLICATE, actor=actor, text=text)
+    concern.refresh_from_db()
     return concern
 
 
@@ -365,26 +590,110 @@ def concern_personal_data_viewed(*, concern: Concern, actor, attachment: bool = 
 
 
 @transaction.atomic
-def concern_resolution_answer(*, concern: Concern, answer: str, comment: str = "") -> Concern:
-    """Record the submitter's answer to "was it resolved?"; a "no" reopens the concern for review."""
+def concern_resolution_answer(
+    *, concern: Concern, answer: str, satisfaction: int | None = None, comment: str = "", appeal: bool = False
+) -> Concern:
+    """Record the submitter's answer to "was it resolved?", with a 1 to 5 rating and a comment.
+
+    "Not resolved" or "partly" within FEEDBACK_REOPEN_WINDOW_DAYS of closing reopens the concern (its whole
+    duplicate group); later, or when the person asks for it (`appeal`), it becomes an appeal to supervisors.
+    """
     concern = _locked(concern)
     if concern.status != Status.CLOSED or concern.resolution_answer:
         raise ValidationError(_("This question has already been answered. Thank you."))
     if answer not in Concern.Resolution.values:
-        raise ValidationError({"answer": _("Choose yes or no.")})
+        raise ValidationError({"answer": _("Choose yes, partly or no.")})
+    if satisfaction is not None and satisfaction not in Concern.Satisfaction.values:
+        raise ValidationError({"satisfaction": _("Choose a rating from 1 to 5.")})
     concern.resolution_answer = answer
+    concern.satisfaction = satisfaction
     concern.resolution_comment = comment.strip()
-    concern.save(update_fields=["resolution_answer", "resolution_comment", "updated_at"])
-    text = f"{concern.get_resolution_answer_display()}. {concern.resolution_comment}".strip()
+    concern.save(update_fields=["resolution_answer", "satisfaction", "resolution_comment", "updated_at"])
+    rating = f" ({satisfaction}/5)" if satisfaction else ""
+    text = f"{concern.get_resolution_answer_display()}{rating}. {concern.resolution_comment}".strip()
     _event(concern=concern, kind=ConcernEvent.Kind.RESOLUTION, actor=None, text=text)
-    if answer == Concern.Resolution.NO:
-        concern = concern_transition(
-            concern=concern,
-            to_status=Status.UNDER_REVIEW,
-            actor=None,
-            note=_("The submitter says the concern was not resolved."),
-        )
+    if answer == Concern.Resolution.YES:
+        return concern
+    window_ends = concern.closed_at + timedelta(days=settings.FEEDBACK_REOPEN_WINDOW_DAYS)
+    if appeal or timezone.now() > window_ends:
+        reason = concern.resolution_comment or str(concern.get_resolution_answer_display())
+        appeal_open(concern=concern, reason=reason, actor=None)
+        concern.refresh_from_db()
+        return concern
+    note = (
+        _("The submitter says the concern was not resolved.")
+        if answer == Concern.Resolution.NO
+        else _("The submitter says the concern was only partly resolved.")
+    )
+    concern_transition(concern=concern.primary, to_status=Status.UNDER_REVIEW, actor=None, note=note)
+    concern.refresh_from_db()
     return concern
+
+
+# Appeals ------------------------------------------------------------------------------------------------
+
+APPEAL_OPENED = "concern_appeal_opened"
+APPEAL_DECIDED = "concern_appeal_decided"
+
+
+def external_route() -> dict:
+    """Return the contact details of the external route (the social security regulator), from settings."""
+    return dict(settings.FEEDBACK_EXTERNAL_ROUTE)
+
+
+@transaction.atomic
+def appeal_open(*, concern: Concern, reason: str, actor=None) -> Appeal:
+    """Escalate a concern to supervisors: by its submitter (`actor` None) or by a staff member.
+
+    The appeal has its own clock, FEEDBACK_APPEAL_DAYS working days; the submitter is told the date.
+    """
+    concern = _locked(concern)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the concern should go to the supervisors.")})
+    if concern.appeals.filter(status=Appeal.Status.OPEN).exists():
+        raise ValidationError(_("An appeal on this concern is already open: the supervisors will answer it."))
+    now = timezone.now()
+    appeal = Appeal(
+        concern=concern,
+        reason=reason.strip(),
+        by_submitter=actor is None,
+        raised_by=actor,
+        opened_at=now,
+        due=add_working_days(timezone.localdate(now), settings.FEEDBACK_APPEAL_DAYS),
+    )
+    appeal.full_clean()
+    appeal.save()
+    event = _event(concern=concern, kind=ConcernEvent.Kind.APPEAL, actor=actor, text=appeal.reason)
+    _notify_submitter(concern=concern, purpose=APPEAL_OPENED, event=event, extra={"appeal_due": appeal.due.isoformat()})
+    return appeal
+
+
+@transaction.atomic
+def appeal_close(*, appeal: Appeal, outcome: str, outcome_text: str, actor) -> Appeal:
+    """Record the supervisors' decision and tell the person; unresolved, name the external route to them."""
+    if not actor.has_perm("feedback.supervise_concerns"):
+        raise ValidationError(_("Only a supervisor decides an appeal."))
+    appeal = Appeal.objects.select_for_update().select_related("concern").get(pk=appeal.pk)
+    if appeal.status != Appeal.Status.OPEN:
+        raise ValidationError(_("This appeal has already been decided."))
+    if outcome not in Appeal.Outcome.values:
+        raise ValidationError({"outcome": _("Choose the outcome.")})
+    if not outcome_text.strip():
+        raise ValidationError({"outcome_text": _("Write the decision the person will read.")})
+    appeal.status = Appeal.Status.CLOSED
+    appeal.outcome = outcome
+    appeal.outcome_text = outcome_text.strip()
+    appeal.closed_at = timezone.now()
+    appeal.closed_by = actor
+    appeal.save()
+    text = f"{appeal.get_outcome_display()}: {appeal.outcome_text}"
+    event = _event(concern=appeal.concern, kind=ConcernEvent.Kind.APPEAL_CLOSED, actor=actor, text=text)
+    unresolved = outcome == Appeal.Outcome.NOT_RESOLVED
+    extra = {"appeal_resolved": not unresolved, "decision": appeal.outcome_text}
+    if unresolved:
+        extra.update({f"external_{key}": value for key, value in external_route().items()})
+    _notify_submitter(concern=appeal.concern, purpose=APPEAL_DECIDED, event=event, extra=extra)
+    return appeal
 
 
 def concern_resolution_checks_queue(*, now: datetime | None = None) -> int:
@@ -410,10 +719,13 @@ def concern_resolution_checks_queue(*, now: datetime | None = None) -> int:
             concern.save(update_fields=["resolution_check_sent_at", "updated_at"])
             event = _event(concern=concern, kind=ConcernEvent.Kind.RESOLUTION_CHECK, actor=None)
             token = concern_resolution_token(concern=concern)
+            # One question per person and closing of the group, however many of its concerns they raised.
+            closing = f"{concern.primary.pk}:{concern.closed_at:%Y%m%d%H%M%S}:{_submitter_address(concern)}"
             _notify_submitter(
                 concern=concern,
                 purpose="concern_resolution_check",
                 event=event,
+                key=f"concern_resolution_check:{closing}",
                 extra={
                     "resolution_url": absolute_url(
                         "feedback:concern_resolution", language=concern.language, token=token
@@ -510,13 +822,13 @@ def concern_status_reply(*, phone: str, text: str, language: str) -> bool:
 
 
 def resolution_buttons(*, concern: Concern) -> dict:
-    """Return the Yes / No buttons that answer "was it resolved?" in the concern's Telegram chat."""
+    """Return the Yes / Partly / No buttons that answer "was it resolved?" in the concern's Telegram chat."""
     with translation.override(concern.language):
         return {
             "inline_keyboard": [
                 [
-                    {"text": str(Concern.Resolution.YES.label), "callback_data": f"resolved:{concern.pk}:yes"},
-                    {"text": str(Concern.Resolution.NO.label), "callback_data": f"resolved:{concern.pk}:no"},
+                    {"text": str(answer.label), "callback_data": f"resolved:{concern.pk}:{answer.value}"}
+                    for answer in (Concern.Resolution.YES, Concern.Resolution.PARTLY, Concern.Resolution.NO)
                 ]
             ]
         }

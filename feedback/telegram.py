@@ -151,7 +151,7 @@ def _resolution(state, key: str, callback: str) -> None:
     except ValidationError as error:
         _say(state, key, error.messages[0])
         return
-    if answer == Concern.Resolution.NO:
+    if answer != Concern.Resolution.YES:
         _say(state, key, _("Thank you. NSSF will look at your concern again."))
     else:
         _say(state, key, _("Thank you for telling us."))

@@ -11,7 +11,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_http_methods
-from django.views.generic import ListView, TemplateView
+from django.views.generic import TemplateView
 
 from events.mixins import ManageForumMixin
 from events.models import Forum, ForumSeries
@@ -78,24 +78,45 @@ def _no_referrer(response):
     return response
 
 
+def _track_context(concern, **forms_given) -> dict:
+    """What the tracking page offers under a concern: the "was it resolved?" question, and an appeal."""
+    if concern is None:
+        return {}
+    code = {"code": concern.tracking_code}
+    open_appeal = any(appeal.status == appeal.Status.OPEN for appeal in concern.public_appeals)
+    context = {"concern": concern, "open_appeal": open_appeal, "external_route": services.external_route()}
+    if concern.status == Status.CLOSED and not concern.resolution_answer:
+        context["resolution_form"] = forms_given.get("resolution_form") or forms.TrackResolutionForm(initial=code)
+    if not open_appeal and concern.status != Status.NEW:
+        context["appeal_form"] = forms_given.get("appeal_form") or forms.TrackAppealForm(initial=code)
+    return context
+
+
+def _track_hit(request):
+    """Count one lookup against the tracking limit; return the 429 page when it is spent, else None."""
+    wait = within_limits(
+        request,
+        scope="concern-track",
+        rate="FEEDBACK_TRACK_RATE",
+        field="code",
+        field_rate="FEEDBACK_TRACK_PER_CODE_RATE",
+    )
+    return None if wait is None else limited(request, period=wait)
+
+
 @require_http_methods(["GET", "POST"])
 def concern_track(request):
     """Show a concern's status and NSSF's answer to whoever has its code; lookups are rate limited."""
     form = forms.TrackForm(request.POST or None)
     context = {"form": form, "looked_up": False}
     if request.method == "POST":
-        wait = within_limits(
-            request,
-            scope="concern-track",
-            rate="FEEDBACK_TRACK_RATE",
-            field="code",
-            field_rate="FEEDBACK_TRACK_PER_CODE_RATE",
-        )
-        if wait is not None:
-            return limited(request, period=wait)
+        if refused := _track_hit(request):
+            return refused
         if form.is_valid():
-            context.update(looked_up=True, concern=selectors.concern_for_tracking(code=form.cleaned_data["code"]))
-            if context["concern"] is None:
+            concern = selectors.concern_for_tracking(code=form.cleaned_data["code"])
+            context.update(looked_up=True, concern=concern)
+            context.update(_track_context(concern))
+            if concern is None:
                 form.add_error("code", _("No concern has this tracking code. Check each letter and number."))
             else:
                 context["track_path"] = _track_path(context["concern"])
@@ -115,6 +136,48 @@ def concern_track_link(request, token):
         raise Http404
     context = {"form": forms.TrackForm(), "looked_up": True, "concern": concern, "from_link": True}
     return _no_referrer(render(request, "feedback/concern_track.html", context))
+
+
+def _track_act(request, form, act):
+    """Apply a submitter's answer or appeal sent from the tracking page (the code is the key; rate limited)."""
+    if refused := _track_hit(request):
+        return refused
+    code = request.POST.get("code", "")
+    concern = selectors.concern_for_tracking(code=code) if code else None
+    if concern is None:
+        raise Http404
+    status = 400
+    if form.is_valid():
+        data = {key: value for key, value in form.cleaned_data.items() if key != "code"}
+        try:
+            act(concern, data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Thank you. Your answer was recorded."))
+            concern, form, status = selectors.concern_for_tracking(code=code), None, 200
+    name = "appeal_form" if isinstance(form, forms.AppealForm) else "resolution_form"
+    context = {"form": forms.TrackForm(initial={"code": concern.display_code}), "looked_up": True}
+    context.update(_track_context(concern, **({name: form} if form is not None else {})))
+    return render(request, "feedback/concern_track.html", context, status=status)
+
+
+@require_http_methods(["POST"])
+def concern_track_answer(request):
+    return _track_act(
+        request,
+        forms.TrackResolutionForm(request.POST),
+        lambda concern, data: services.concern_resolution_answer(concern=concern, **data),
+    )
+
+
+@require_http_methods(["POST"])
+def concern_track_appeal(request):
+    return _track_act(
+        request,
+        forms.TrackAppealForm(request.POST),
+        lambda concern, data: services.appeal_open(concern=concern, actor=None, **data),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -137,9 +200,44 @@ def concern_resolution(request, token):
     return render(
         request,
         "feedback/concern_resolution.html",
-        {"form": form, "concern": concern, "answered": answered},
+        {"form": form, "concern": concern, "answered": answered, **_resolution_appeal_context(concern, token)},
         status=status,
     )
+
+
+def _resolution_appeal_context(concern, token: str, form=None) -> dict:
+    open_appeal = concern.appeals.filter(status="open").exists()
+    return {
+        "open_appeal": open_appeal,
+        "appeal_form": None if open_appeal else form or forms.AppealForm(),
+        "external_route": services.external_route(),
+        "decided_appeals": concern.appeals.filter(status="closed").order_by("-closed_at"),
+        "view_token": token,
+    }
+
+
+@require_http_methods(["POST"])
+def concern_resolution_appeal(request, token):
+    """The submitter's own link also lets them ask the supervisors to look at the concern again."""
+    concern = services.concern_from_resolution_token(token=token)
+    if concern is None:
+        raise Http404
+    form = forms.AppealForm(request.POST)
+    if form.is_valid():
+        try:
+            services.appeal_open(concern=concern, actor=None, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your appeal was sent to the NSSF supervisors."))
+            return redirect("feedback:concern_resolution", token=token)
+    context = {
+        "form": forms.ResolutionForm(),
+        "concern": concern,
+        "answered": bool(concern.resolution_answer),
+        **_resolution_appeal_context(concern, token, form),
+    }
+    return render(request, "feedback/concern_resolution.html", context, status=400)
 
 
 def _accountability(request, *, concerns, title, forum=None, series=None, commitments=None):
@@ -177,26 +275,56 @@ def series_accountability(request, slug):
     return _accountability(request, concerns=concerns, title=series.title, series=series, commitments=commitments)
 
 
-class QueueView(PermissionRequiredMixin, ListView):
+class QueueView(PermissionRequiredMixin, TemplateView):
+    """The officer's queue: saved views, filters, and pages that cost the same deep in 100,000 concerns."""
+
     permission_required = "feedback.review_concerns"
     template_name = "feedback/manage/queue.html"
-    context_object_name = "concerns"
-    paginate_by = 50
-
-    def get_queryset(self):
-        self.filter_form = forms.QueueFilterForm(self.request.GET or None)
-        filters = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
-        return selectors.concerns_queue(user=self.request.user, filters=filters)
+    page_size = 50
 
     def get_context_data(self, **kwargs):
+        filter_form = forms.QueueFilterForm(self.request.GET or None)
+        filters = filter_form.cleaned_data if filter_form.is_valid() else {}
+        concerns = selectors.concerns_queue(user=self.request.user, filters=filters)
+        ordering = selectors.SORTS[selectors.queue_sort(filters)]
+        page = selectors.keyset_page(
+            concerns, ordering=ordering, after=self.request.GET.get("after", ""), size=self.page_size
+        )
+        total, more = selectors.count_capped(concerns)
         query = self.request.GET.copy()
-        query.pop("page", None)
+        query.pop("after", None)
+        views_query = query.copy()
+        views_query.pop("view", None)
         return super().get_context_data(
-            filter_form=self.filter_form,
-            counts=selectors.concern_counts(concerns=self.object_list),
+            filter_form=filter_form,
+            concerns=page["rows"],
+            next_cursor=page["next_cursor"],
+            first_page=page["first"],
+            counts={"total": total, "more": more},
+            view=filters.get("view") or "open",
+            filters_open=any(
+                value for key, values in self.request.GET.lists() if key not in ("view", "after") for value in values
+            ),
+            views=forms.QUEUE_VIEW_LABELS.items(),
             recording_forums=selectors.forums_for_recording() if self.request.user.has_perm(RECORD) else [],
             query_string=query.urlencode(),
+            views_query=views_query.urlencode(),
             **kwargs,
+        )
+
+
+class AppealQueueView(PermissionRequiredMixin, TemplateView):
+    """The supervisors' queue of appeals: open ones by their decide-by date; decided ones on request."""
+
+    permission_required = "feedback.supervise_concerns"
+    template_name = "feedback/manage/appeals.html"
+
+    def get_context_data(self, **kwargs):
+        decided = self.request.GET.get("status") == "closed"
+        appeals = selectors.appeals_queue(status="closed" if decided else "open")
+        page = selectors.keyset_page(appeals, ordering=("due", "pk"), after=self.request.GET.get("after", ""))
+        return super().get_context_data(
+            appeals=page["rows"], next_cursor=page["next_cursor"], decided=decided, **kwargs
         )
 
 
@@ -264,7 +392,24 @@ ACTIONS = {
         lambda c, u, d: services.concern_interim_notice(concern=c, actor=u, **d),
         gettext_lazy("The interim notice was recorded."),
     ),
+    "appeal": (
+        forms.AppealForm,
+        lambda c, u, d: services.appeal_open(concern=c, actor=u, **d),
+        gettext_lazy("The concern was sent to the supervisors as an appeal."),
+    ),
+    "appeal_close": (
+        forms.AppealCloseForm,
+        lambda c, u, d: services.appeal_close(appeal=_open_appeal(c), actor=u, **d),
+        gettext_lazy("The appeal was decided and the person told."),
+    ),
 }
+
+
+def _open_appeal(concern: Concern):
+    appeal = next((appeal for appeal in concern.appeals.all() if appeal.status == appeal.Status.OPEN), None)
+    if appeal is None:
+        raise ValidationError(_("This concern has no open appeal."))
+    return appeal
 
 
 def _action_forms(concern: Concern, bound: tuple[str, object] | None = None) -> dict:
@@ -282,13 +427,42 @@ def _action_forms(concern: Concern, bound: tuple[str, object] | None = None) -> 
 
 
 class ConcernDetailView(PermissionRequiredMixin, View):
+    """The officer's concern page: one form changes category, assignee, priority and status and answers."""
+
     permission_required = "feedback.review_concerns"
+    template_name = "feedback/manage/concern_detail.html"
 
     def get(self, request, code):
         concern = _concern_or_404(request, code)
-        return render(
-            request, "feedback/manage/concern_detail.html", {"concern": concern, "forms": _action_forms(concern)}
-        )
+        context = {"concern": concern, "forms": _action_forms(concern), "update_form": _update_form(concern)}
+        return render(request, self.template_name, context)
+
+    def post(self, request, code):
+        concern = _concern_or_404(request, code)
+        form = forms.ConcernUpdateForm(request.POST, concern=concern)
+        if form.is_valid():
+            try:
+                form.save(actor=request.user)
+            except ValidationError as error:
+                _errors_onto(form, error)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect(concern)
+        concern = _concern_or_404(request, code)
+        context = {"concern": concern, "forms": _action_forms(concern), "update_form": form}
+        return render(request, self.template_name, context, status=400)
+
+
+def _update_form(concern: Concern):
+    return forms.ConcernUpdateForm(concern=concern)
+
+
+def _errors_onto(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 class ConcernActionView(PermissionRequiredMixin, View):
@@ -305,11 +479,7 @@ class ConcernActionView(PermissionRequiredMixin, View):
             try:
                 call(concern, request.user, form.cleaned_data)
             except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    for field, errors in error.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, error)
+                _errors_onto(form, error)
             else:
                 messages.success(request, success)
                 return redirect(concern)
@@ -317,6 +487,7 @@ class ConcernActionView(PermissionRequiredMixin, View):
         context = {
             "concern": concern,
             "forms": _action_forms(concern, (action, form)),
+            "update_form": _update_form(concern),
             "open_action": action,
             "action_errors": form.non_field_errors(),
         }

@@ -426,6 +426,18 @@ FEEDBACK_SUBMIT_RATE = (env.int("FEEDBACK_SUBMIT_LIMIT", default=300), 3600)
 FEEDBACK_SUBMIT_PER_PHONE_RATE = (env.int("FEEDBACK_SUBMIT_PER_PHONE_LIMIT", default=10), 3600)
 FEEDBACK_TRACK_RATE = (env.int("FEEDBACK_TRACK_LIMIT", default=300), 3600)
 FEEDBACK_TRACK_PER_CODE_RATE = (env.int("FEEDBACK_TRACK_PER_CODE_LIMIT", default=10), 600)
+# "Not resolved" within this many days of closing reopens the concern; later it becomes an appeal.
+FEEDBACK_REOPEN_WINDOW_DAYS = env.int("FEEDBACK_REOPEN_WINDOW_DAYS", default=30)
+# Supervisors decide an appeal within this many working days.
+FEEDBACK_APPEAL_DAYS = env.int("FEEDBACK_APPEAL_DAYS", default=10)
+# The external route named to a person whose appeal closes unresolved: the social security regulator.
+FEEDBACK_EXTERNAL_ROUTE = {
+    "name_en": env.str("FEEDBACK_EXTERNAL_ROUTE_NAME_EN", default="Social Security Regulator"),
+    "name_km": env.str("FEEDBACK_EXTERNAL_ROUTE_NAME_KM", default="និយ័តករសន្តិសុខសង្គម"),
+    "phone": env.str("FEEDBACK_EXTERNAL_ROUTE_PHONE", default=""),
+    "email": env.str("FEEDBACK_EXTERNAL_ROUTE_EMAIL", default=""),
+    "website": env.str("FEEDBACK_EXTERNAL_ROUTE_WEBSITE", default="https://nbfsa.gov.kh"),
+}
 CELERY_BEAT_SCHEDULE["feedback-resolution-checks"] = {
     "task": "feedback.resolution_checks_queue",
     "schedule": 3600.0,

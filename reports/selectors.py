@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from django.db import connection
 from django.db.models import (
+    Avg,
     BooleanField,
     CharField,
     Count,
@@ -26,7 +27,7 @@ from django.utils.translation import pgettext
 from events import people
 from events.models import Forum, ForumSeries, Province, Speaker
 from feedback.calendar import holidays_between, is_working_day
-from feedback.models import Concern, PublicHoliday
+from feedback.models import Appeal, Concern, PublicHoliday
 from feedback.selectors import concerns_visible_to, overdue_q
 from participants.models import Registration
 from participants.selectors import seat_target_progress
@@ -552,22 +553,42 @@ def _clock_figures(concerns: QuerySet[Concern], *, today: date) -> list[dict]:
 
 
 def desk_resolution_figures(*, concerns: QuerySet[Concern]) -> dict:
-    """Return the answers submitters gave to "was it resolved?" (one query).
+    """Return the answers submitters gave to "was it resolved?", their satisfaction, and the appeals (two queries).
 
-    Asked once per closing, 14 days after; `asked` counts the closed concerns whose question went out.
+    Asked once per closing, 14 days after; `asked` counts the closed concerns whose question went out. An appeal
+    is decided on time when it closed on or before its decide-by date.
     """
+    Resolution = Concern.Resolution
     figures = concerns.order_by().aggregate(
         asked=Count("pk", filter=Q(status=CStatus.CLOSED, resolution_check_sent_at__isnull=False)),
-        yes=Count("pk", filter=Q(resolution_answer=Concern.Resolution.YES)),
-        no=Count("pk", filter=Q(resolution_answer=Concern.Resolution.NO)),
+        yes=Count("pk", filter=Q(resolution_answer=Resolution.YES)),
+        partly=Count("pk", filter=Q(resolution_answer=Resolution.PARTLY)),
+        no=Count("pk", filter=Q(resolution_answer=Resolution.NO)),
+        rated=Count("satisfaction"),
+        satisfaction_mean=Avg("satisfaction"),
+        **{f"rated_{n}": Count("pk", filter=Q(satisfaction=n)) for n in range(1, 6)},
     )
-    answered = figures["yes"] + figures["no"]
+    answered = figures["yes"] + figures["partly"] + figures["no"]
     figures["answered"] = answered
     figures["rows"] = [
-        (str(Concern.Resolution.YES.label), figures["yes"]),
-        (str(Concern.Resolution.NO.label), figures["no"]),
+        (str(Resolution.YES.label), figures["yes"]),
+        (str(Resolution.PARTLY.label), figures["partly"]),
+        (str(Resolution.NO.label), figures["no"]),
     ]
     figures["yes_share"] = share(figures["yes"], answered)
+    mean = figures.pop("satisfaction_mean")
+    figures["satisfaction_mean"] = None if mean is None else round(float(mean), 1)
+    figures["satisfaction_rows"] = [(n, figures.pop(f"rated_{n}")) for n in range(1, 6)]
+    figures["appeals"] = Appeal.objects.filter(concern__in=concerns.order_by().values("pk")).aggregate(
+        opened=Count("pk"),
+        open=Count("pk", filter=Q(status=Appeal.Status.OPEN)),
+        by_submitter=Count("pk", filter=Q(by_submitter=True)),
+        decided=Count("pk", filter=Q(status=Appeal.Status.CLOSED)),
+        decided_on_time=Count("pk", filter=Q(status=Appeal.Status.CLOSED, closed_at__date__lte=F("due"))),
+        resolved=Count("pk", filter=Q(outcome=Appeal.Outcome.RESOLVED)),
+        not_resolved=Count("pk", filter=Q(outcome=Appeal.Outcome.NOT_RESOLVED)),
+    )
+    figures["appeals"]["on_time_share"] = share(figures["appeals"]["decided_on_time"], figures["appeals"]["decided"])
     return figures
 
 
@@ -642,10 +663,18 @@ def desk_dashboard(*, user, filters: dict | None = None, now=None) -> dict:
         )
     resolution = desk_resolution_figures(concerns=concerns)
     if not exact:
-        resolution.update(suppress_counts({"yes": resolution["yes"], "no": resolution["no"]}))
+        answers = suppress_counts({key: resolution[key] for key in ("yes", "partly", "no")})
+        resolution.update(answers)
         resolution["rows"] = [(label, suppress_counts({"n": n})["n"]) for label, n in resolution["rows"]]
-        if None in (resolution["yes"], resolution["no"]):
+        resolution["satisfaction_rows"] = [
+            (n, suppress_counts({"n": count})["n"]) for n, count in resolution["satisfaction_rows"]
+        ]
+        if None in answers.values():
             resolution["yes_share"] = None
+        appeals = resolution["appeals"]
+        appeals.update(suppress_counts({key: value for key, value in appeals.items() if key != "on_time_share"}))
+        if None in (appeals["decided"], appeals["decided_on_time"]):
+            appeals["on_time_share"] = None
     return {
         "exact": exact,
         "total": total,

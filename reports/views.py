@@ -142,7 +142,8 @@ class DeskDashboardView(PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         form = DeskFilterForm(self.request.GET or None)
         figures = selectors.desk_dashboard(user=self.request.user, filters=form.filters())
-        query = urlencode({key: value for key, value in self.request.GET.items() if value})
+        # The exports take the queue's filters; "all" so that closed concerns are exported as they are counted here.
+        query = urlencode({"view": "all", **{key: value for key, value in self.request.GET.items() if value}})
         return super().get_context_data(filter_form=form, figures=figures, query_string=query, **kwargs)
 
 
@@ -151,7 +152,7 @@ def _audit_export(request, *, object_type: str, object_ref: str, what: str, filt
     described = ",".join(
         f"{key}={'…' if key == 'q' else getattr(value, 'pk', value)}"
         for key, value in sorted(filters.items())
-        if value not in (None, "", False)
+        if value not in (None, "", False, [])
     )
     audit_record(
         actor=request.user,

@@ -215,7 +215,7 @@ def test_assign_priority_note_link_policy_interim_on_timeline(nssf_staff, nssf_s
         "assigned",
         "priority",
         "note",
-        "linked",
+        "duplicate",
         "policy",
         "interim",
     ]

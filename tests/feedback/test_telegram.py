@@ -148,7 +148,11 @@ def test_a_worker_raises_a_concern_with_a_photo_and_a_shared_number_then_follows
         )
     with time_machine.travel(timezone.now() + timedelta(days=15)), chat.capture(execute=True):
         assert concern_resolution_checks_queue() == 1
-    assert _buttons(chat.last()) == [f"resolved:{concern.pk}:yes", f"resolved:{concern.pk}:no"]
+    assert _buttons(chat.last()) == [
+        f"resolved:{concern.pk}:yes",
+        f"resolved:{concern.pk}:partly",
+        f"resolved:{concern.pk}:no",
+    ]
     assert chat.press(f"resolved:{concern.pk}:no")["text"] == "Thank you. NSSF will look at your concern again."
     concern.refresh_from_db()
     assert (concern.resolution_answer, concern.status) == ("no", Concern.Status.UNDER_REVIEW)

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from feedback import services
 from feedback.calendar import add_working_days, holidays_between
-from feedback.models import Concern
+from feedback.models import Appeal, Concern
 from reports import selectors
 from tests.feedback.factories import ConcernFactory
 
@@ -140,23 +140,63 @@ def test_desk_filters_and_breakdowns(clocks, world, nssf_supervisor):
     assert june["total"] == 2
 
 
-def test_desk_resolution_answers(nssf_supervisor):
+def test_desk_resolution_answers_satisfaction_and_appeals(nssf_supervisor):
     closed = {"status": Status.CLOSED, "closing_reason": Concern.ClosingReason.RESOLVED, "closed_at": _at(1)}
-    ConcernFactory(**closed, resolution_check_sent_at=_at(15), resolution_answer=Concern.Resolution.YES)
-    ConcernFactory(**closed, resolution_check_sent_at=_at(15), resolution_answer=Concern.Resolution.YES)
-    ConcernFactory(**closed, resolution_check_sent_at=_at(15), resolution_answer=Concern.Resolution.YES)
-    ConcernFactory(**closed, resolution_check_sent_at=_at(15))
-    ConcernFactory(status=Status.UNDER_REVIEW, resolution_answer=Concern.Resolution.NO)
+    asked = {**closed, "resolution_check_sent_at": _at(15)}
+    ConcernFactory(**asked, resolution_answer=Concern.Resolution.YES, satisfaction=5)
+    ConcernFactory(**asked, resolution_answer=Concern.Resolution.YES, satisfaction=4)
+    ConcernFactory(**asked, resolution_answer=Concern.Resolution.YES)
+    partly = ConcernFactory(**asked, resolution_answer=Concern.Resolution.PARTLY, satisfaction=2)
+    ConcernFactory(**asked)
+    not_resolved = ConcernFactory(status=Status.UNDER_REVIEW, resolution_answer=Concern.Resolution.NO, satisfaction=1)
+    # Two appeals: one decided the day it was due (on time) and resolved, one decided late and not resolved.
+    Appeal.objects.create(
+        concern=partly,
+        reason="Only half was paid.",
+        by_submitter=True,
+        due=date(2026, 7, 1),
+        status=Appeal.Status.CLOSED,
+        outcome=Appeal.Outcome.RESOLVED,
+        closed_at=_at(1, month=7),
+    )
+    Appeal.objects.create(
+        concern=not_resolved,
+        reason="Nothing changed.",
+        due=date(2026, 7, 1),
+        status=Appeal.Status.CLOSED,
+        outcome=Appeal.Outcome.NOT_RESOLVED,
+        closed_at=_at(3, month=7),
+    )
+    Appeal.objects.create(concern=ConcernFactory(), reason="No answer yet.", by_submitter=True, due=date(2026, 7, 9))
 
     figures = selectors.desk_resolution_figures(concerns=Concern.objects.all())
 
-    assert (figures["asked"], figures["answered"], figures["yes"], figures["no"], figures["yes_share"]) == (
-        4,
-        4,
-        3,
-        1,
-        75,
-    )
+    assert (figures["asked"], figures["answered"], figures["yes"], figures["partly"], figures["no"]) == (5, 5, 3, 1, 1)
+    assert figures["yes_share"] == 60
+    assert (figures["rated"], figures["satisfaction_mean"]) == (4, 3.0)
+    assert figures["satisfaction_rows"] == [(1, 1), (2, 1), (3, 0), (4, 1), (5, 1)]
+    assert figures["appeals"] == {
+        "opened": 3,
+        "open": 1,
+        "by_submitter": 2,
+        "decided": 2,
+        "decided_on_time": 1,
+        "resolved": 1,
+        "not_resolved": 1,
+        "on_time_share": 50,
+    }
+
+
+def test_appeal_and_satisfaction_figures_hide_small_numbers_from_programme_officers(programme_officer):
+    closed = {"status": Status.CLOSED, "closing_reason": Concern.ClosingReason.RESOLVED, "closed_at": _at(1)}
+    concern = ConcernFactory(**closed, resolution_answer=Concern.Resolution.NO, satisfaction=1)
+    Appeal.objects.create(concern=concern, reason="Nothing changed.", due=date(2026, 7, 1))
+
+    resolution = selectors.desk_dashboard(user=programme_officer, filters={})["resolution"]
+
+    assert resolution["no"] is None and resolution["yes_share"] is None
+    assert dict(resolution["satisfaction_rows"])[1] is None
+    assert (resolution["appeals"]["opened"], resolution["appeals"]["open"]) == (None, None)
 
 
 def test_overdue_list_shows_codes_not_text_and_no_sensitive_concern_to_a_programme_officer(world, programme_officer):

@@ -264,12 +264,19 @@ ROWS: dict[str, Row] = {
     ),
     "feedback:concern_track_link forged": Row(_plain("feedback:concern_track_link", token="1.forged"), (404,) * 7),
     "feedback:concern_resolution": Row(_plain("feedback:concern_resolution", token="forged"), (404,) * 7),
+    # the tracking code (absent here) or the signed link is the key, for everyone alike
+    "feedback:concern_track_answer": Row(_plain("feedback:concern_track_answer"), (404,) * 7, "post"),
+    "feedback:concern_track_appeal": Row(_plain("feedback:concern_track_appeal"), (404,) * 7, "post"),
+    "feedback:concern_resolution_appeal": Row(
+        _plain("feedback:concern_resolution_appeal", token="forged"), (404,) * 7, "post"
+    ),
     "feedback:forum_accountability": Row(_slug("feedback:forum_accountability"), PUBLIC),
     "feedback:series_accountability": Row(
         lambda w, role: reverse("feedback:series_accountability", kwargs={"slug": w.forum.series.slug}), PUBLIC
     ),
     # feedback: staff pages
     "feedback:queue": Row(_plain("feedback:queue"), STAFF_PAGE),
+    "feedback:appeals": Row(_plain("feedback:appeals"), SUPERVISOR_PAGE),
     "feedback:concern_detail": Row(_concern("feedback:concern_detail"), STAFF_PAGE),
     "feedback:concern_detail of a sensitive concern": Row(
         lambda w, role: reverse("feedback:concern_detail", kwargs={"code": w.sensitive.tracking_code}),
