@@ -33,6 +33,7 @@ from accounts.selectors import users_in_roles
 from feedback.models import NEXT_DUE, Appeal, Concern, ConcernEvent
 from forum_portal.codes import code_normalise
 from forum_portal.khmer import khmer_normalise
+from forum_portal.small_numbers import Cell, hide_column, share_shown
 
 Status = Concern.Status
 
@@ -347,6 +348,33 @@ def accountability_figures(*, concerns: QuerySet[Concern]) -> dict:
         .order_by("-n", "province__name_en")
     )
     figures["median_days_to_respond"] = _median_days_to_respond(concerns)
+    return figures
+
+
+def accountability_figures_public(*, concerns: QuerySet[Concern]) -> dict:
+    """Return `accountability_figures` with the small-number rule applied, for the public pages.
+
+    Counts of one or two are None ("fewer than 3"), with one more count hidden in a column where a single hidden
+    one could be worked out from the total; a share is None when it would reveal such a count.
+    """
+    figures = accountability_figures(concerns=concerns)
+    total = figures["total"]
+    for key in ("acknowledged", "responded", "resolved"):
+        figures[f"{key}_share"] = share_shown(figures[key], total)
+    categories = [Cell(n) for _label, n in figures["by_category"]]
+    provinces = [Cell(row["n"]) for row in figures["by_province"]]
+    category_total, province_total = Cell(total), Cell(total)
+    hide_column(categories, category_total)
+    hide_column(provinces, province_total)
+    figures["total"] = None if category_total.hidden or province_total.hidden else total
+    labels = [label for label, _n in figures["by_category"]]
+    figures["by_category"] = [(label, cell.shown) for label, cell in zip(labels, categories, strict=True)]
+    figures["by_province"] = [
+        {**row, "n": cell.shown} for row, cell in zip(figures["by_province"], provinces, strict=True)
+    ]
+    for key in ("acknowledged", "responded", "resolved"):
+        del figures[key]  # only their shares, small-number safe, reach the page
+    figures["small_numbers_hidden"] = True
     return figures
 
 

@@ -248,7 +248,7 @@ def _accountability(request, *, concerns, title, forum=None, series=None, commit
             "title": title,
             "forum": forum,
             "series": series,
-            "figures": selectors.accountability_figures(concerns=concerns),
+            "figures": selectors.accountability_figures_public(concerns=concerns),
             "responses": selectors.publishable_responses(concerns=concerns),
             "commitments": commitments,
             "commitment_figures": commitment_selectors.commitments_figures(commitments=commitments),

@@ -7,18 +7,9 @@ column into the geometry of a server-drawn SVG bar chart (the template draws it 
 
 from dataclasses import dataclass, field
 
-# A cell of one or two people could name them: it is shown as "fewer than 3".
-SMALL_NUMBER = 3
+from forum_portal.small_numbers import SMALL_NUMBER, Cell, hide_column
 
-
-@dataclass
-class Cell:
-    value: int
-    hidden: bool = False
-
-    @property
-    def shown(self) -> int | None:
-        return None if self.hidden else self.value
+__all__ = ["SMALL_NUMBER", "Cell", "hide_column"]  # re-exported: reports read them from here
 
 
 @dataclass
@@ -62,25 +53,6 @@ def table_from_counts(
     if totals is not None:
         table.totals = [Cell(value) for value in totals]
     return table
-
-
-def hide_column(cells: list[Cell], total: Cell) -> None:
-    """Hide the small cells of one column and, where one hidden cell could be worked out, one more."""
-    if 0 < total.value < SMALL_NUMBER:
-        total.hidden = True
-        for cell in cells:
-            cell.hidden = cell.value > 0
-        return
-    small = [cell for cell in cells if 0 < cell.value < SMALL_NUMBER]
-    for cell in small:
-        cell.hidden = True
-    if len(small) == 1:
-        # Complementary suppression: with the total shown, a single hidden cell is the total minus the others.
-        others = sorted((cell for cell in cells if cell.value > 0 and not cell.hidden), key=lambda cell: cell.value)
-        if others:
-            others[0].hidden = True
-        else:
-            total.hidden = True
 
 
 def suppress(table: Table) -> Table:

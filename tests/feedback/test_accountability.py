@@ -56,7 +56,7 @@ def test_forum_page_shows_only_publishable_responses_and_no_personal_data(client
     for concern in Concern.objects.all():
         assert concern.description not in page
         assert concern.display_code not in page
-    figures = response.context["figures"]
+    figures = selectors.accountability_figures(concerns=Concern.objects.filter(forum=forum))
     assert figures["total"] == 5
     assert (figures["acknowledged"], figures["responded"], figures["resolved"]) == (3, 3, 1)
     assert (figures["responded_share"], figures["resolved_share"]) == (60, 20)
@@ -118,3 +118,34 @@ def test_concerns_for_digest():
     digest = selectors.concerns_for_digest(since=now - timedelta(days=1))
     assert list(digest["new"]) == [fresh]
     assert list(digest["overdue"]) == [late]
+
+
+def test_public_figures_hide_small_numbers_and_the_cell_that_would_reveal_them(forum, concerns):
+    """5 concerns: 4 on maternity and 1 on pensions; 4 in Svay Rieng and 1 in Kampot. Each 1 is hidden and, being
+    the only small count in its column, the 4 beside it too (4 = 5 - 1)."""
+    figures = selectors.accountability_figures_public(concerns=Concern.objects.filter(forum=forum))
+
+    assert figures["total"] == 5
+    assert dict(figures["by_category"]) == {"Maternity allowance": None, "Old-age pension": None}
+    assert {row["province__name_en"]: row["n"] for row in figures["by_province"]} == {"Svay Rieng": None, "Kampot": None}
+    # 1 of 5 resolved would name someone; 3 of 5 acknowledged and responded (2 not) would too.
+    assert (figures["acknowledged_share"], figures["responded_share"], figures["resolved_share"]) == (None, None, None)
+    assert not {"acknowledged", "responded", "resolved"} & set(figures)
+
+
+def test_public_figures_show_counts_of_three_and_more(forum):
+    for _ in range(3):
+        ConcernFactory(forum=forum, category="pension")
+    for _ in range(4):
+        ConcernFactory(forum=forum)
+
+    figures = selectors.accountability_figures_public(concerns=Concern.objects.filter(forum=forum))
+
+    assert (figures["total"], dict(figures["by_category"])) == (7, {"Maternity allowance": 4, "Old-age pension": 3})
+
+
+def test_public_page_says_fewer_than_3_and_explains_the_rule(client, forum, concerns):
+    page = client.get(reverse("feedback:forum_accountability", kwargs={"slug": forum.slug})).content.decode()
+
+    assert "fewer than 3" in page
+    assert 'data-testid="small-numbers-note"' in page
