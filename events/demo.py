@@ -12,8 +12,66 @@ from django.utils import timezone
 
 from accounts.roles import NSSF_STAFF, NSSF_SUPERVISORS, ORGANIZERS
 from events.models import AgendaItem, Forum, ForumSeries, Province, Speaker
+from forum_portal.khmer import digits_khmer
 
 THEME = "Towards Inclusive, Gender-Responsive, and Universal Social Security in Cambodia"
+DESCRIPTION = (
+    "A policy dialogue between local leaders, workers' representatives, experts, policy makers and service "
+    "providers on the progress, challenges and long-term plans of the National Social Security Fund."
+)
+# The demo's public text in Khmer, by its English text: the forums are bilingual, as organizers would write them.
+KHMER = {
+    THEME: "ឆ្ពោះទៅរកសន្តិសុខសង្គមប្រកបដោយបរិយាប័ន្ន ឆ្លើយតបនឹងយេនឌ័រ និងជាសកលនៅកម្ពុជា",
+    DESCRIPTION: (
+        "កិច្ចសន្ទនាគោលនយោបាយរវាងអ្នកដឹកនាំមូលដ្ឋាន តំណាងកម្មករ អ្នកជំនាញ អ្នកធ្វើគោលនយោបាយ និងអ្នកផ្តល់សេវា "
+        "ស្តីពីវឌ្ឍនភាព បញ្ហាប្រឈម និងផែនការរយៈពេលវែងរបស់បេឡាជាតិរបបសន្តិសុខសង្គម។"
+    ),
+    "Regional Forum in Sihanoukville": "វេទិកាថ្នាក់តំបន់នៅខេត្តព្រះសីហនុ",
+    "Regional Forum in Svay Rieng": "វេទិកាថ្នាក់តំបន់នៅខេត្តស្វាយរៀង",
+    "Regional Forum in Siem Reap": "វេទិកាថ្នាក់តំបន់នៅខេត្តសៀមរាប",
+    "Regional Forum in Battambang": "វេទិកាថ្នាក់តំបន់នៅខេត្តបាត់ដំបង",
+    "National Forum in Phnom Penh": "វេទិកាថ្នាក់ជាតិនៅរាជធានីភ្នំពេញ",
+    "Provincial Hall, Sihanoukville": "សាលាខេត្តព្រះសីហនុ",
+    "Provincial Hall, Svay Rieng": "សាលាខេត្តស្វាយរៀង",
+    "Provincial Hall, Siem Reap": "សាលាខេត្តសៀមរាប",
+    "Provincial Hall, Battambang": "សាលាខេត្តបាត់ដំបង",
+    "NSSF Head Office": "ទីស្នាក់ការកណ្តាល ប.ស.ស.",
+    "Sihanoukville, Preah Sihanouk province": "ក្រុងព្រះសីហនុ ខេត្តព្រះសីហនុ",
+    "Svay Rieng town, Svay Rieng province": "ក្រុងស្វាយរៀង ខេត្តស្វាយរៀង",
+    "Siem Reap town, Siem Reap province": "ក្រុងសៀមរាប ខេត្តសៀមរាប",
+    "Battambang town, Battambang province": "ក្រុងបាត់ដំបង ខេត្តបាត់ដំបង",
+    "Phnom Penh": "រាជធានីភ្នំពេញ",
+    "Registration of participants": "ចុះឈ្មោះអ្នកចូលរួម",
+    "Opening remarks": "សុន្ទរកថាបើកកម្មវិធី",
+    "NSSF progress, challenges and long-term plans": "វឌ្ឍនភាព បញ្ហាប្រឈម និងផែនការរយៈពេលវែងរបស់ ប.ស.ស.",
+    "Panel: maternity allowance, health care and the informal economy": (
+        "កិច្ចពិភាក្សា៖ ប្រាក់ឧបត្ថម្ភមាតុភាព ការថែទាំសុខភាព និងសេដ្ឋកិច្ចក្រៅប្រព័ន្ធ"
+    ),
+    "Questions, concerns and suggestions from workers": "សំណួរ កង្វល់ និងសំណូមពររបស់កម្មករ",
+    "Group discussions by sector": "ការពិភាក្សាជាក្រុមតាមវិស័យ",
+    "Closing remarks": "សុន្ទរកថាបិទកម្មវិធី",
+    "NSSF Director-General's representative": "តំណាងអគ្គនាយក ប.ស.ស.",
+    "National Social Security Fund": "បេឡាជាតិរបបសន្តិសុខសង្គម",
+    "Deputy Director-General": "អគ្គនាយករង",
+    "Program Manager": "អ្នកគ្រប់គ្រងកម្មវិធី",
+    "Provincial Governor's representative": "តំណាងអភិបាលខេត្ត",
+    "Provincial Administration": "រដ្ឋបាលខេត្ត",
+    "Deputy Governor": "អភិបាលរងខេត្ត",
+    "Workers' representative": "តំណាងកម្មករ",
+    "Cambodian garment workers' union": "សហជីពកម្មករកាត់ដេរកម្ពុជា",
+    "Union leader": "ប្រធានសហជីព",
+    "Social Security Regulator": "និយ័តករសន្តិសុខសង្គម",
+    "Ministry of Economy and Finance": "ក្រសួងសេដ្ឋកិច្ច និងហិរញ្ញវត្ថុ",
+    "Senior officer": "មន្ត្រីជាន់ខ្ពស់",
+    "Chan Chhorvy Sok": "ចាន់ ឆវី សុខ",
+}
+
+
+def _both(field: str, english: str) -> dict:
+    """Return `<field>_en` and `<field>_km` for a demo text (Khmer from KHMER; English alone when it has none)."""
+    return {f"{field}_en": english, f"{field}_km": KHMER.get(english, "")}
+
+
 CREDENTIALS_FILE = settings.VAR_DIR / "demo-credentials.json"
 
 DEMO_USERS = [
@@ -61,30 +119,38 @@ def _forum(*, series, slug, title, kind, host, covered, venue, address, day, sta
         slug=slug,
         defaults={
             "series": series,
-            "title": title,
+            **_both("title", title),
             "kind": kind,
             "host_province": _provinces(host)[0],
-            "venue_name": venue,
-            "venue_address": address,
+            **_both("venue_name", venue),
+            **_both("venue_address", address),
             "starts_at": starts,
             "ends_at": _aware(day, 16),
             "capacity": 130,
             "registration_opens_at": starts - timedelta(days=opens_days_before),
             "registration_closes_at": starts - timedelta(hours=12),
             "status": status,
-            "description": (
-                "A policy dialogue between local leaders, workers' representatives, experts, policy makers and "
-                "service providers on the progress, challenges and long-term plans of the National Social "
-                "Security Fund."
-            ),
+            **_both("description", DESCRIPTION),
         },
     )
     if created:
         forum.covered_provinces.set(_provinces(*covered))
-        speakers = [Speaker.objects.get_or_create(name=n, organisation=o, job_title=t)[0] for n, o, t in SPEAKERS]
+        speakers = [
+            Speaker.objects.get_or_create(
+                name_en=n,
+                organisation_en=o,
+                job_title_en=t,
+                defaults={**_both("name", n), **_both("organisation", o), **_both("job_title", t)},
+            )[0]
+            for n, o, t in SPEAKERS
+        ]
         for starts_at, ends_at, item_title, session_kind, speaker_idx in AGENDA:
             item = AgendaItem.objects.create(
-                forum=forum, starts_at=starts_at, ends_at=ends_at, title=item_title, session_kind=session_kind
+                forum=forum,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                session_kind=session_kind,
+                **_both("title", item_title),
             )
             item.speakers.set([speakers[i] for i in speaker_idx])
     return forum
@@ -95,7 +161,12 @@ def seed_forums() -> list[Forum]:
     """Create the demo series and forums once; running again changes nothing."""
     s2023, _ = ForumSeries.objects.get_or_create(
         slug="2023-annual-regional-forum",
-        defaults={"title": "2023 Annual Regional Forum", "theme": THEME, "year": 2023},
+        defaults={
+            "title_en": "2023 Annual Regional Forum",
+            "title_km": "វេទិកាថ្នាក់តំបន់ប្រចាំឆ្នាំ ២០២៣",
+            **_both("theme", THEME),
+            "year": 2023,
+        },
     )
     forums = [
         _forum(
@@ -140,7 +211,12 @@ def seed_forums() -> list[Forum]:
     upcoming_year = timezone.localdate().year + 1
     s_next, _ = ForumSeries.objects.get_or_create(
         slug=f"{upcoming_year}-annual-regional-forum",
-        defaults={"title": f"{upcoming_year} Annual Regional Forum", "theme": THEME, "year": upcoming_year},
+        defaults={
+            "title_en": f"{upcoming_year} Annual Regional Forum",
+            "title_km": f"វេទិកាថ្នាក់តំបន់ប្រចាំឆ្នាំ {digits_khmer(upcoming_year)}",
+            **_both("theme", THEME),
+            "year": upcoming_year,
+        },
     )
     first_day = timezone.localdate() + timedelta(days=30)
     forums += [

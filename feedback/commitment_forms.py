@@ -1,6 +1,7 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Forum, ForumSeries, Province
@@ -29,6 +30,12 @@ def _apply(form: forms.Form, call):
         else:
             form.add_error(None, error)
     return None
+
+
+def _latin_example(text, example: str):
+    """Help text followed by something typed in Latin letters (a slug, CSV column names), marked as such for
+    screen readers and the Khmer-page check; crispy renders help texts as HTML."""
+    return format_lazy('{} <code lang="en">{}</code>', text, example)
 
 
 class CommitmentForm(forms.ModelForm):
@@ -69,7 +76,9 @@ class CommitmentForm(forms.ModelForm):
             "responsible_unit_km": _("Responsible unit in Khmer"),
             "responsible_unit_en": _("Responsible unit in English"),
         }
-        help_texts = {"slug": _("Optional: letters, numbers and hyphens, e.g. maternity-payments-2027.")}
+        help_texts = {
+            "slug": _latin_example(_("Optional: letters, numbers and hyphens, for example"), "maternity-payments-2027")
+        }
         widgets = {
             "description_km": forms.Textarea(attrs={"rows": 4}),
             "description_en": forms.Textarea(attrs={"rows": 4}),
@@ -193,9 +202,15 @@ class LinkConcernsForm(forms.Form):
 class CommitmentCsvForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
-        help_text=_(
-            "Columns: commitment (number or short name), status (planned, in_progress, done, dropped), progress "
-            "(0 to 100); optional: note_km, note_en, dropped_reason_km, dropped_reason_en."
+        help_text=format_lazy(
+            "{} {}",
+            _latin_example(
+                _("The file's columns, named as here:"),
+                "commitment, status, progress, note_km, note_en, dropped_reason_km, dropped_reason_en",
+            ),
+            _latin_example(
+                _("Status is one of these; progress is a number from 0 to 100:"), "planned, in_progress, done, dropped"
+            ),
         ),
     )
 

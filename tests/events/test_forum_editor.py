@@ -111,9 +111,9 @@ def test_add_agenda_rows_without_javascript_keeps_what_was_typed_and_saves_nothi
 
     assert response.status_code == 200
     assert len(response.context["agenda"].forms) == 4
-    assert response.context["agenda"].forms[0]["title"].value() == "Opening"
-    assert response.context["form"]["title"].value() == "Regional Forum in Kampot"
-    assert not Forum.objects.filter(title="Regional Forum in Kampot").exists()
+    assert response.context["agenda"].forms[0]["title_en"].value() == "Opening"
+    assert response.context["form"]["title_en"].value() == "Regional Forum in Kampot"
+    assert not Forum.objects.filter(title_en="Regional Forum in Kampot").exists()
 
 
 def test_editor_offers_the_empty_row_and_sets_cancel_apart(organizer_client):

@@ -127,7 +127,10 @@ def test_public_figures_hide_small_numbers_and_the_cell_that_would_reveal_them(f
 
     assert figures["total"] == 5
     assert dict(figures["by_category"]) == {"Maternity allowance": None, "Old-age pension": None}
-    assert {row["province__name_en"]: row["n"] for row in figures["by_province"]} == {"Svay Rieng": None, "Kampot": None}
+    assert {row["province__name_en"]: row["n"] for row in figures["by_province"]} == {
+        "Svay Rieng": None,
+        "Kampot": None,
+    }
     # 1 of 5 resolved would name someone; 3 of 5 acknowledged and responded (2 not) would too.
     assert (figures["acknowledged_share"], figures["responded_share"], figures["resolved_share"]) == (None, None, None)
     assert not {"acknowledged", "responded", "resolved"} & set(figures)

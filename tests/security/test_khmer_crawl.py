@@ -35,6 +35,8 @@ ALLOWED_WORDS = {
     "NSSF",
     "Oxfam",
     "Telegram",
+    "Wi",  # Wi-Fi
+    "Fi",
     "SMS",
     "PDF",
     "CSV",
