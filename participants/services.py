@@ -8,6 +8,8 @@ lock and records its messages in a second transaction right after the seat decis
 registrations waits on the lock only for the decision (`_seat_decide`).
 """
 
+import time
+
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -338,6 +340,11 @@ def _seat_decide(*, registration: Registration, data: dict, walk_in: bool) -> tu
                 raise RegistrationClosedError(reason, code="closed")
         _check_duplicate(forum=forum, data=data)
         confirmed = _confirmed_count(forum)
+        if not settings.PARTICIPANTS_REGISTRATION_LOCK:
+            # Test-only control run (tests/faults/test_seat_race.py): without the lock, the gap between the count
+            # and the insert is stretched to what the whole decision took before it was narrowed, so that
+            # concurrent requests reliably overlap and the control oversells.
+            time.sleep(0.05)
         if not (walk_in or confirmed < forum.capacity):
             registration.status = Status.WAITING
         registration.save()

@@ -74,6 +74,7 @@ def test_a_refused_save_says_why_and_changes_nothing(phone_page, live_server, ns
     phone_page.get_by_label("Priority").select_option(label="Urgent")
     phone_page.get_by_label("Status").select_option(label="Closed")
     phone_page.get_by_role("button", name="Save", exact=True).click()
-    expect(phone_page.get_by_text("Write the answer the submitter will read.")).to_be_visible()
+    # Once in the error summary (as a link to the field) and once under the field itself.
+    expect(phone_page.get_by_text("Write the answer the submitter will read.", exact=True)).to_be_visible()
     concern.refresh_from_db()
     assert (concern.status, concern.priority) == (Concern.Status.NEW, Concern.Priority.NORMAL)

@@ -236,7 +236,7 @@ def test_forum_editor_adds_rows_picks_speakers_and_publishes_after_the_checklist
 
     new_row = phone.locator(".agenda-item").nth(1)
     new_row.get_by_label("Start time").fill("08:00")
-    new_row.locator("input[name$='-title']").fill("Opening remarks")
+    new_row.locator("input[name$='-title_en']").fill("Opening remarks")
     new_row.get_by_label("Search speakers").fill("sok")
     expect(new_row.get_by_label("Ms. Chea Ratha, Ministry of Labour")).to_be_hidden()
     new_row.get_by_label("Dr. Sok Vanna, NSSF").check()

@@ -1,5 +1,6 @@
 """200 people press "register" at once for 130 seats, through gunicorn with several worker processes."""
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -48,16 +49,31 @@ def test_seat_race_fills_exactly_the_seats_and_queues_the_rest(start_server, own
     assert _seats(forum) == (SEATS, PEOPLE - SEATS)
 
 
-def test_seat_race_without_the_row_lock_oversells(start_server, own_redis):
-    """The control run: the same race with the forum row left unlocked must oversell, or the test above proves
-    nothing about the lock. It is entered at its end, where the lock matters: 129 seats are taken and the other
-    71 of the 200 people press "register" at once, so the server's workers all decide about the last seat."""
+def test_seat_race_without_the_row_lock_oversells(settings):
+    """The control run: the same decision with the forum row left unlocked must oversell, or the test above proves
+    nothing about the lock. Twelve threads, each with its own PostgreSQL connection, register at once for the
+    last seat through the form and the service the view uses (in this process: the setting is read per call)."""
+    from django.db import connection
+
+    from participants.forms import RegistrationForm
+
+    settings.PARTICIPANTS_REGISTRATION_LOCK = False
     forum = ForumFactory(capacity=SEATS)
     RegistrationFactory.create_batch(SEATS - 1, forum=forum, status=Status.CONFIRMED)
-    server = start_server(own_redis, PARTICIPANTS_REGISTRATION_LOCK="false")
+    base = form_data()
+    start = threading.Barrier(12)
 
-    statuses = _register_all_at_once(server, forum, people=PEOPLE - (SEATS - 1))
+    def register(n):
+        try:
+            form = RegistrationForm(data={**base, "phone": f"092{200000 + n}", "full_name": f"P {n}"}, forum=forum)
+            assert form.is_valid(), form.errors
+            start.wait(timeout=30)
+            form.save()
+        finally:
+            connection.close()
 
-    assert statuses == [302] * (PEOPLE - (SEATS - 1))
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        list(pool.map(register, range(12)))
+
     confirmed, _waiting = _seats(forum)
     assert confirmed > SEATS
