@@ -429,7 +429,11 @@ def main():
         "--only", default="", help="measure only pages whose name contains one of these (comma-separated)"
     )
     parser.add_argument("--no-readme", action="store_true", help="do not rewrite the README's table")
-    parser.add_argument("--note", default="machine shared with other jobs", help="said about the machine")
+    parser.add_argument(
+        "--note",
+        default="state here whether anything else was running",
+        help="what to say about the machine's other load in the README table (e.g. 'nothing else running')",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("make bench needs wrk (apt-get install wrk).")
