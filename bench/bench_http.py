@@ -227,7 +227,7 @@ def _wait_ready(port: int, server: subprocess.Popen) -> None:
             if _get(port, "/bench/bare/")[0] == 200:
                 return
         except OSError:
-            pass
+            pass  # not listening yet: try again after the pause below
         time.sleep(0.1)
     raise SystemExit("gunicorn did not answer within 30 s")
 

@@ -2,11 +2,11 @@ import socket
 import time
 
 import pytest
-from django.conf import settings as django_settings
 from kombu.exceptions import OperationalError
 
 from forum_portal import health
 from forum_portal.celery import app as celery_app
+from tests.markers import requires_redis
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def test_healthz_is_503_when_broker_is_down(client, monkeypatch):
     assert response.json() == {"status": "unavailable", "database": "ok", "broker": "down", "cache": "ok"}
 
 
-@pytest.mark.skipif(not django_settings.REDIS_URL, reason="needs REDIS_URL (make test sets it)")
+@requires_redis
 def test_healthz_answers_within_a_second_when_redis_hangs(client, settings, silent_port, broker_at):
     settings.CACHES = {
         "default": {**settings.CACHES["default"], "LOCATION": f"redis://127.0.0.1:{silent_port}/0"},
@@ -68,7 +68,7 @@ def test_healthz_answers_within_a_second_when_redis_hangs(client, settings, sile
     assert response.json() == {"status": "unavailable", "database": "ok", "broker": "down", "cache": "down"}
 
 
-@pytest.mark.skipif(not django_settings.REDIS_URL, reason="needs REDIS_URL (make test sets it)")
+@requires_redis
 def test_healthz_stays_200_without_the_cache(client, settings):
     # Rate limits fail open: the portal still takes registrations and concerns without its cache.
     settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": "redis://127.0.0.1:1/0"}}

@@ -19,10 +19,11 @@ from notifications.services import message_sweep
 from participants.models import Registration
 from participants.services import registration_create
 from tests.events.factories import ForumFactory
+from tests.markers import requires_redis
 
 CLOSED_PORT_BROKER = "redis://127.0.0.1:6390/0"
 Status = Message.Status
-pytestmark = pytest.mark.skipif(not django_settings.REDIS_URL, reason="needs REDIS_URL (make test sets it)")
+pytestmark = requires_redis
 
 
 def _reset_producer_pool():

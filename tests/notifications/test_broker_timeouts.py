@@ -3,16 +3,16 @@
 import time
 
 import pytest
-from django.conf import settings as django_settings
 
 from notifications.models import Message
 from notifications.tasks import messages_enqueue
 from tests.events.factories import ForumFactory
 from tests.faults.conftest import broker, free_port
+from tests.markers import requires_redis
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(not django_settings.REDIS_URL, reason="needs REDIS_URL (make test sets it)"),
+    requires_redis,
 ]
 
 
