@@ -82,12 +82,16 @@ def overdue_q(*, now: datetime | None = None) -> Q:
     )
 
 
+def concerns_visible_q(*, user) -> Q:
+    """Return the condition "`user` may open this concern": sensitive ones only for their assignee and supervisors."""
+    if user.has_perm("feedback.supervise_concerns"):
+        return Q()
+    return Q(sensitive=False) | Q(assignee=user)
+
+
 def concerns_visible_to(*, user) -> QuerySet[Concern]:
     """Return the concerns `user` may open: sensitive ones only for their assignee and supervisors."""
-    concerns = Concern.objects.all()
-    if user.has_perm("feedback.supervise_concerns"):
-        return concerns
-    return concerns.filter(Q(sensitive=False) | Q(assignee=user))
+    return Concern.objects.filter(concerns_visible_q(user=user))
 
 
 def staff_members() -> QuerySet:

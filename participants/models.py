@@ -155,6 +155,40 @@ class Registration(people.PersonDescription):
         return code_display(self.code)
 
 
+class RegistrationTally(models.Model):
+    """How many registrations of a forum give one answer, by status and check-in: the dashboards read these.
+
+    Kept by the database itself (triggers made in migration 0010 run on every insert, update and delete of a
+    registration, bulk ones included), so no code path can forget it and no reader scans 100,000 rows. Each
+    registration counts once per dimension: "total" (key ""), each answer that describes the person, the hour
+    it was made ("hour", key "2026-09-01T03" in UTC: readers turn hours into local days) and "sector_gender"
+    (key "garment:woman"). A count may fall to 0 and stay; readers skip those.
+    """
+
+    DIMENSIONS = ("total", "gender", "age_group", "disability", "role", "sector", "province", "hour", "sector_gender")
+
+    forum = models.ForeignKey(
+        "events.Forum", on_delete=models.CASCADE, related_name="registration_tallies", verbose_name=_("forum")
+    )
+    dimension = models.CharField(_("dimension"), max_length=20)
+    key = models.CharField(_("answer"), max_length=64, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Registration.Status)
+    checked_in = models.BooleanField(_("checked in"))
+    count = models.IntegerField(_("registrations"))
+
+    class Meta:
+        verbose_name = _("registration tally")
+        verbose_name_plural = _("registration tallies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["forum", "dimension", "key", "status", "checked_in"], name="registration_tally_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.forum_id} {self.dimension}={self.key} {self.status}: {self.count}"
+
+
 class SeatTarget(models.Model):
     """A goal for the mix of the room (a share of women, seats per province or role); informs, refuses no one."""
 

@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import formats, timezone
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from participants.models import (
     EvaluationAnswer,
     EvaluationQuestion,
     EvaluationResponse,
+    RegistrationTally,
     SeatTarget,
 )
 from participants.models import Registration as R
@@ -181,26 +182,34 @@ def registration_totals(*, queryset: QuerySet[R]) -> dict:
 
 
 def seat_target_progress(*, forum: Forum) -> list[dict]:
-    """Return each seat target of `forum` with the confirmed and checked-in counts against it (2 queries)."""
+    """Return each seat target of `forum` with the confirmed and checked-in counts against it (2 or 3 queries)."""
     targets = list(forum.seat_targets.all())
     if not targets:
         return []
-    aggregates = {}
-    for target in targets:
-        field = {"gender": "gender", "role": "role", "province": "province__code"}[target.dimension]
-        match = Q(**{field: target.value})
-        aggregates[f"c{target.pk}"] = Count("pk", filter=match & Q(status=Status.CONFIRMED))
-        aggregates[f"i{target.pk}"] = Count(
-            "pk", filter=match & Q(status=Status.CONFIRMED, checked_in_at__isnull=False)
+    # From the tallies the database keeps (RegistrationTally), not by counting 100,000 rows.
+    dimensions = {"gender": "gender", "role": "role", "province": "province"}
+    counts_by_key = {
+        (row["dimension"], row["key"]): row
+        for row in RegistrationTally.objects.filter(
+            forum=forum, status=Status.CONFIRMED, dimension__in=["total", *dimensions.values()]
         )
-    aggregates["all_confirmed"] = Count("pk", filter=Q(status=Status.CONFIRMED))
-    aggregates["all_checked_in"] = Count("pk", filter=Q(status=Status.CONFIRMED, checked_in_at__isnull=False))
-    counts = R.objects.filter(forum=forum).aggregate(**aggregates)
-    provinces = (
-        {p.code: p.name for p in Province.objects.all()}
-        if any(t.dimension == SeatTarget.Dimension.PROVINCE for t in targets)
-        else {}
-    )
+        .order_by()
+        .values("dimension", "key")
+        .annotate(confirmed=Sum("count"), checked_in=Sum("count", filter=Q(checked_in=True), default=0))
+    }
+    by_code = {}
+    if any(target.dimension == SeatTarget.Dimension.PROVINCE for target in targets):
+        by_code = {province.code: province for province in Province.objects.all()}
+    nobody = {"confirmed": 0, "checked_in": 0}
+    total = counts_by_key.get(("total", ""), nobody)
+    counts = {"all_confirmed": total["confirmed"], "all_checked_in": total["checked_in"]}
+    for target in targets:
+        value = target.value
+        if target.dimension == SeatTarget.Dimension.PROVINCE:
+            value = str(by_code[value].pk) if value in by_code else ""
+        row = counts_by_key.get((dimensions[target.dimension], value), nobody)
+        counts[f"c{target.pk}"], counts[f"i{target.pk}"] = row["confirmed"], row["checked_in"]
+    provinces = {code: province.name for code, province in by_code.items()}
     labels = {"gender": dict(R.Gender.choices), "role": dict(R.Role.choices), "province": provinces}
     rows = []
     for target in targets:

@@ -5,8 +5,11 @@ forum with 100,000 registrations or a series of 30 forums costs the same number 
 Nothing here returns a name, a phone, an email, an NSSF number or a concern's text.
 """
 
-from datetime import date, timedelta
+import functools
+import zoneinfo
+from datetime import UTC, date, datetime, timedelta
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import (
     Avg,
@@ -17,9 +20,10 @@ from django.db.models import (
     F,
     Q,
     QuerySet,
+    Sum,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce, TruncDate
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -28,8 +32,8 @@ from events import people
 from events.models import Forum, ForumSeries, Province, Speaker
 from feedback.calendar import holidays_between, is_working_day
 from feedback.models import Appeal, Concern, PublicHoliday
-from feedback.selectors import concerns_visible_to, overdue_q
-from participants.models import Registration
+from feedback.selectors import concerns_visible_q, overdue_q
+from participants.models import Registration, RegistrationTally
 from participants.selectors import seat_target_progress
 from reports.figures import SMALL_NUMBER, Cell, Table, hide_column, share, suppress, suppress_counts, table_from_counts
 
@@ -182,24 +186,52 @@ def _tables(rows, *, dimensions, columns: list[str], values: list[str], labels_f
 # Forum dashboard -------------------------------------------------------------------------------------------------
 
 
-TOTAL_COUNTS = {
-    "total": None,
-    "confirmed": Q(status=RStatus.CONFIRMED),
-    "waiting": Q(status=RStatus.WAITING),
-    "cancelled": Q(status=RStatus.CANCELLED),
-    "registered": REGISTERED,
-    "attended": ATTENDED,
-    "women_registered": REGISTERED & Q(gender=people.Gender.WOMAN),
-    "women_attended": ATTENDED & Q(gender=people.Gender.WOMAN),
+TOTAL_COUNTS = ("total", "confirmed", "waiting", "cancelled", "registered", "attended")
+TOTAL_COUNTS += ("women_registered", "women_attended")
+WOMAN = people.Gender.WOMAN.value
+# The counts of registrations a tally row adds up to (RegistrationTally: one row per answer, status, check-in).
+TALLY_SUMS = {
+    "total": Sum("count", default=0),
+    "confirmed": Sum("count", filter=Q(status=RStatus.CONFIRMED), default=0),
+    "waiting": Sum("count", filter=Q(status=RStatus.WAITING), default=0),
+    "cancelled": Sum("count", filter=Q(status=RStatus.CANCELLED), default=0),
+    "registered": Sum("count", filter=~Q(status=RStatus.CANCELLED), default=0),
+    "attended": Sum("count", filter=Q(status=RStatus.CONFIRMED, checked_in=True), default=0),
 }
 
 
-def registration_rows(*, registrations: QuerySet[Registration], also: tuple = (), by_day: bool = False) -> list:
-    """Return the registrations counted by each person dimension, in total (dimension "total") and, if asked,
-    by the day they registered (dimension "day"), per `also`: one pass over the rows on PostgreSQL."""
-    dimensions = [*PERSON_DIMENSIONS, "day"] if by_day else list(PERSON_DIMENSIONS)
-    queryset = registrations.annotate(day=TruncDate("created_at")) if by_day else registrations
-    return _union_by_dimension(queryset, dimensions, TOTAL_COUNTS, also=also, total=True)
+def registration_rows(*, forums, by_forum: bool = False) -> list[dict]:
+    """Return the registrations of `forums` counted by each person dimension, in total (dimension "total") and by
+    the local day they registered (dimension "day"), per forum if `by_forum` (one query, read from the tallies).
+
+    Each row is {dimension, key, (forum_id), *TOTAL_COUNTS}; a key nobody has now (every count 0) is left out.
+    """
+    group = ("dimension", "key", "forum_id") if by_forum else ("dimension", "key")
+    rows = list(
+        RegistrationTally.objects.filter(forum__in=forums)
+        .order_by()
+        .values(*group)
+        .annotate(**TALLY_SUMS)
+        .filter(total__gt=0)
+    )
+    women = {row.get("forum_id"): row for row in rows if row["dimension"] == "gender" and row["key"] == WOMAN}
+    days: dict = {}
+    counted = []
+    for row in rows:
+        if row["dimension"] == "total":
+            woman = women.get(row.get("forum_id"), {})
+            row["women_registered"] = woman.get("registered", 0)
+            row["women_attended"] = woman.get("attended", 0)
+        if row["dimension"] != "hour":
+            counted.append(row)
+            continue
+        # The tallies count by hour in UTC, so that they never depend on the time zone: days are local ones.
+        hour = datetime.fromisoformat(f"{row['key']}:00+00:00")
+        day = {"dimension": "day", "key": timezone.localdate(hour).isoformat(), "forum_id": row.get("forum_id")}
+        into = days.setdefault((day["key"], day["forum_id"]), {**day, **dict.fromkeys(TALLY_SUMS, 0)})
+        for name in TALLY_SUMS:
+            into[name] += row[name]
+    return counted + list(days.values())
 
 
 def _over_time(rows) -> list[tuple[date, int]]:
@@ -262,8 +294,7 @@ def concerns_by_category_and_status(*, concerns: QuerySet[Concern], exact: bool)
 def forum_dashboard(*, forum: Forum, user) -> dict:
     """Return every figure of one forum's dashboard and report, for `user` (small numbers hidden if they must be)."""
     exact = exact_figures_allowed(user)
-    registrations = Registration.objects.filter(forum=forum)
-    rows = registration_rows(registrations=registrations, by_day=True)
+    rows = registration_rows(forums=[forum])
     counted = next((row for row in rows if row["dimension"] == "total"), dict.fromkeys(TOTAL_COUNTS, 0))
     totals = _totals_for_reader({key: counted[key] for key in TOTAL_COUNTS}, exact=exact)
     provinces = province_labels()
@@ -302,33 +333,58 @@ def series_forums(*, series: ForumSeries) -> list[Forum]:
     return list(series.forums.exclude(status=Forum.Status.CANCELLED).select_related("host_province"))
 
 
-def profiles_by_sector_and_gender(*, registrations: QuerySet, concerns: QuerySet) -> list[tuple]:
-    """Return (source, sector, gender, people) for registrations and concerns side by side: who raised what.
+CONCERN_GROUPINGS = {
+    "forum": ("forum_id",),
+    "province_category": ("province_id", "category"),
+    "sector_gender": ("sector", "gender"),
+}
 
-    One UNION ALL query; the source is "registrations" or "concerns".
-    """
 
-    def part(queryset, source):
-        return (
-            queryset.order_by()
-            .values("sector", "gender")
-            .annotate(source=Value(source, output_field=CharField()), people=Count("pk"))
-            .values_list("source", "sector", "gender", "people")
+def concerns_grouped(*, concerns: QuerySet[Concern]) -> dict:
+    """Return the concerns counted per forum, per province and category, and per sector and gender: {grouping:
+    {key: count}}, keys as tuples of CONCERN_GROUPINGS' columns. One query: one pass (GROUPING SETS) on PostgreSQL,
+    a UNION ALL elsewhere."""
+    columns = [column for grouping in CONCERN_GROUPINGS.values() for column in grouping]
+    grouped: dict = {name: {} for name in CONCERN_GROUPINGS}
+    if connection.vendor == "postgresql":
+        base_sql, params = concerns.order_by().values(*columns).query.sql_with_params()
+        quoted = connection.ops.quote_name
+        names = [quoted(column) for column in columns]
+        flags = ", ".join(f"GROUPING({quoted(grouping[0])})" for grouping in CONCERN_GROUPINGS.values())
+        sets = ", ".join(f"({', '.join(quoted(c) for c in grouping)})" for grouping in CONCERN_GROUPINGS.values())
+        sql = (
+            f"SELECT {flags}, {', '.join(names)}, COUNT(*) FROM ({base_sql}) AS base "  # noqa: S608 (names quoted)
+            f"GROUP BY GROUPING SETS ({sets})"
         )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            records = cursor.fetchall()
+        width = len(CONCERN_GROUPINGS)
+        for record in records:
+            name = list(CONCERN_GROUPINGS)[record[:width].index(0)]
+            values = dict(zip(columns, record[width:-1], strict=True))
+            grouped[name][tuple(values[column] for column in CONCERN_GROUPINGS[name])] = record[-1]
+        return grouped
+    parts = [
+        concerns.order_by()
+        .values(*grouping)
+        .annotate(grouping=Value(name, output_field=CharField()), n=Count("pk"))
+        .values_list("grouping", *grouping, *([Value(None, output_field=CharField())] * (2 - len(grouping))), "n")
+        for name, grouping in CONCERN_GROUPINGS.items()
+    ]
+    for name, *key, number in parts[0].union(*parts[1:], all=True):
+        grouped[name][tuple(key[: len(CONCERN_GROUPINGS[name])])] = number
+    return grouped
 
-    return list(
-        part(registrations, "registrations")
-        .union(part(concerns, "concerns"), all=True)
-        .order_by("source", "sector", "gender")
-    )
 
-
-def who_raised_what(*, registrations: QuerySet, concerns: QuerySet, exact: bool) -> Table:
-    """Return a table of sector and gender: participants, concerns raised, and concerns per 100 participants."""
-    rows = profiles_by_sector_and_gender(registrations=registrations, concerns=concerns)
+def who_raised_what(*, registered: dict, raised: dict, exact: bool) -> Table:
+    """Return a table of sector and gender: participants (`registered`) and the concerns they raised (`raised`),
+    each {(sector, gender): count}."""
     counts: dict = {}
-    for source, sector, gender, number in rows:
-        counts.setdefault((sector, gender), [0, 0])[0 if source == "registrations" else 1] = number
+    for column, numbers in enumerate((registered, raised)):
+        for key, number in numbers.items():
+            if number:
+                counts.setdefault(tuple(value or "" for value in key), [0, 0])[column] += number
     sectors = dict(people.Sector.choices)
     genders = dict(people.Gender.choices)
     labels = {}
@@ -347,13 +403,15 @@ def who_raised_what(*, registrations: QuerySet, concerns: QuerySet, exact: bool)
     return table if exact else suppress(table)
 
 
-def province_challenges(*, concerns: QuerySet[Concern], exact: bool, top: int = 3) -> dict:
-    """Return concerns by province and category (one query) and the top categories of each province."""
+def province_challenges(*, concerns: QuerySet[Concern], exact: bool, top: int = 3, grouped: dict | None = None) -> dict:
+    """Return concerns by province and category (one query, none if `grouped` by concerns_grouped is given) and
+    the top categories of each province."""
     categories = dict(Concern.Category.choices)
     provinces = province_labels()
+    grouped = grouped or concerns_grouped(concerns=concerns)
     by_province: dict = {}
-    for row in concerns.order_by().values("province_id", "category").annotate(n=Count("pk")):
-        by_province.setdefault(str(row["province_id"] or ""), {})[row["category"]] = row["n"]
+    for (province_id, category), number in grouped["province_category"].items():
+        by_province.setdefault(str(province_id or ""), {})[category] = number
     used = [value for value in Concern.Category.values if any(value in cats for cats in by_province.values())]
     counts = {key: [cats.get(category, 0) for category in used] for key, cats in by_province.items()}
     labels = {key: label for key, label in _labels("province", provinces).items() if key in counts}
@@ -380,10 +438,10 @@ def series_dashboard(*, series: ForumSeries, user) -> dict:
     """Return the series' figures: per forum side by side and in total, challenges by province, who raised what."""
     exact = exact_figures_allowed(user)
     forums = series_forums(series=series)
-    registrations = Registration.objects.filter(forum__series=series).exclude(forum__status=Forum.Status.CANCELLED)
     concerns = Concern.objects.filter(forum__series=series).exclude(forum__status=Forum.Status.CANCELLED)
-    rows = registration_rows(registrations=registrations, also=("forum_id",))
-    concern_counts = dict(concerns.order_by().values_list("forum_id").annotate(n=Count("pk")))
+    rows = registration_rows(forums=forums, by_forum=True)
+    grouped = concerns_grouped(concerns=concerns)
+    concern_counts = {forum_id: number for (forum_id,), number in grouped["forum"].items()}
     empty = dict.fromkeys(TOTAL_COUNTS, 0)
     by_forum = {row["forum_id"]: row for row in rows if row["dimension"] == "total"}
     overall = {key: sum(row[key] for row in by_forum.values()) for key in TOTAL_COUNTS}
@@ -400,6 +458,11 @@ def series_dashboard(*, series: ForumSeries, user) -> dict:
         )
     provinces = province_labels()
     forum_ids = [forum.pk for forum in forums]
+    registered_profiles: dict = {}
+    for row in rows:
+        if row["dimension"] == "sector_gender" and row["forum_id"] in forum_ids:
+            key = tuple(row["key"].partition(":")[::2])
+            registered_profiles[key] = registered_profiles.get(key, 0) + row["registered"]
     side_by_side = []
     names = _dimension_names()
     for dimension in PERSON_DIMENSIONS:
@@ -425,8 +488,8 @@ def series_dashboard(*, series: ForumSeries, user) -> dict:
         "totals": _totals_for_reader(overall, exact=exact),
         "concerns_total": sum(concern_counts.values()),
         "breakdowns": side_by_side,
-        "challenges": province_challenges(concerns=concerns, exact=exact),
-        "who": who_raised_what(registrations=registrations.filter(REGISTERED), concerns=concerns, exact=exact),
+        "challenges": province_challenges(concerns=concerns, exact=exact, grouped=grouped),
+        "who": who_raised_what(registered=registered_profiles, raised=grouped["sector_gender"], exact=exact),
     }
 
 
@@ -473,69 +536,129 @@ def _working_days_python(start, end, holidays: set) -> int:
     return sum(1 for n in range(1, (last - first).days + 1) if is_working_day(first + timedelta(days=n), holidays))
 
 
-def _day_number(column: str, holidays: str) -> str:
-    """Return SQL numbering the local date in `column` by working days since MONDAY (weekends, holidays skipped).
+@functools.cache
+def _fixed_utc_offset(zone_name: str) -> timedelta | None:
+    """Return the zone's offset from UTC if it never changed from 2000 to 2050 (Cambodia's +07:00), else None.
 
-    The working days after one date up to and including another are the difference of their numbers.
+    A fixed offset turns a timestamp into a local date far faster than a named zone, whose rules PostgreSQL
+    looks up for every value: at 100,000 concerns and four dates each, that lookup was most of the desk's time.
+    """
+    zone = zoneinfo.ZoneInfo(zone_name)
+    offsets = {
+        datetime(year, month, 15, tzinfo=UTC).astimezone(zone).utcoffset()
+        for year in range(2000, 2051)
+        for month in range(1, 13)
+    }
+    return offsets.pop() if len(offsets) == 1 else None
+
+
+def _local_date_sql(column: str) -> tuple[str, list]:
+    """Return SQL for the local date (settings.TIME_ZONE) of the timestamp `column`, and its parameters."""
+    offset = _fixed_utc_offset(settings.TIME_ZONE)
+    if offset is None:
+        return f"({column} AT TIME ZONE %s)::date", [settings.TIME_ZONE]
+    return f"({column} AT TIME ZONE %s::interval)::date", [f"{offset.total_seconds():+.0f} seconds"]
+
+
+def _day_number(column: str) -> str:
+    """Return SQL numbering the date in `column` by working days since MONDAY (weekends, holidays skipped).
+
+    The working days after one date up to and including another are the difference of their numbers. The one
+    parameter is the array of the holidays that fall on weekdays.
     """
     days = f"({column} - DATE '{MONDAY.isoformat()}' + 1)"
-    return f"(5 * ({days} / 7) + LEAST({days} %% 7, 5) - WIDTH_BUCKET({column}, {holidays}))"
+    return f"(5 * ({days} / 7) + LEAST({days} %% 7, 5) - WIDTH_BUCKET({column}, %s::date[]))"
 
 
-def _clock_percentiles(concerns: QuerySet[Concern], conditions: dict) -> dict:
-    """Count `conditions` and take the working days' percentiles of each clock in one pass (PostgreSQL).
+def _desk_figures_postgresql(concerns: QuerySet[Concern], *, today: date, counts: dict, averages: dict) -> dict:
+    """Count `counts`, average `averages` and measure the three clocks over `concerns` in one pass.
 
-    The local dates are computed once per row in a derived table (OFFSET 0 keeps PostgreSQL from folding it
-    into the outer query, which would compute them again for every use); each date is then numbered by working
-    days, and the median and 90th percentile of one clock share their sort.
+    The innermost query is Django's (filters and conditions); the next turns the four timestamps into local
+    dates once per row (OFFSET 0 keeps PostgreSQL from folding it into the outer query, which would convert
+    them again for every use); the outer one counts, and takes the median and 90th percentile of each clock's
+    working days in one sort (PERCENTILE_CONT of an array).
     """
     holidays = sorted(day for day in PublicHoliday.objects.values_list("date", flat=True) if day.weekday() < 5)
-    columns = {"received_day": TruncDate("received_at")}
-    columns.update({f"{name}_day": TruncDate(done) for name, (done, _due) in CLOCKS.items()})
-    columns.update(
-        {key: ExpressionWrapper(condition, output_field=BooleanField()) for key, condition in conditions.items()}
-    )
-    base_sql, params = concerns.values(**columns).query.sql_with_params()
+    columns = {
+        "received": F("received_at"),
+        **{name: F(done) for name, (done, _due) in CLOCKS.items()},
+        **{f"{name}_promised": F(due) for name, (_done, due) in CLOCKS.items()},
+        **{f"count_{key}": ExpressionWrapper(test, output_field=BooleanField()) for key, test in counts.items()},
+        **{f"average_{key}": F(field) for key, field in averages.items()},
+    }
+    base_sql, base_params = concerns.order_by().values(**columns).query.sql_with_params()
     quoted = connection.ops.quote_name
-    received = _day_number(f"base.{quoted('received_day')}", "%s::date[]")
-    selected = [f"COUNT(*) FILTER (WHERE base.{quoted(key)})" for key in conditions]
+    dated, dated_params = [], []
+    for name in ("received", *CLOCKS):
+        sql, params = _local_date_sql(f"base.{quoted(name)}")
+        dated.append(f"{sql} AS {quoted(f'{name}_on')}")
+        dated_params += params
+    passed = [f"base.{quoted(name)}" for name in columns if name != "received" and name not in CLOCKS]
+    selected, selected_params = [], []
     for name in CLOCKS:
-        done = _day_number(f"base.{quoted(f'{name}_day')}", "%s::date[]")
-        for fraction in (0.5, 0.9):
-            selected.append(f"PERCENTILE_CONT({fraction}) WITHIN GROUP (ORDER BY {done} - {received})")
+        done, due = quoted(f"{name}_on"), quoted(f"{name}_promised")
+        selected += [
+            f"COUNT(*) FILTER (WHERE {done} IS NOT NULL)",
+            f"COUNT(*) FILTER (WHERE {done} <= {due})",
+            f"COUNT(*) FILTER (WHERE {done} IS NULL AND {due} < %s)",
+        ]
+        selected_params.append(today)
+    selected += [f"COUNT(*) FILTER (WHERE {quoted(f'count_{key}')})" for key in counts]
+    selected += [f"AVG({quoted(f'average_{key}')})" for key in averages]
+    for name in CLOCKS:
+        working = f"{_day_number(quoted(f'{name}_on'))} - {_day_number(quoted('received_on'))}"
+        selected.append(f"PERCENTILE_CONT(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY {working})")
+        selected_params += [holidays, holidays]
     # Quoted names and constants only; every value is a parameter.
-    sql = f"SELECT {', '.join(selected)} FROM ({base_sql} OFFSET 0) AS base"  # noqa: S608
+    sql = (
+        f"SELECT {', '.join(selected)} FROM ("  # noqa: S608
+        f"SELECT {', '.join(dated + passed)} FROM ({base_sql}) AS base OFFSET 0) AS dated"
+    )
     with connection.cursor() as cursor:
-        # The holidays of each day number come first in the text, then the derived table's own parameters.
-        cursor.execute(sql, (*([holidays] * (4 * len(CLOCKS))), *params))
-        record = cursor.fetchone()
-    names = [*conditions, *(f"{name}_{which}" for name in CLOCKS for which in ("median", "p90"))]
-    return dict(zip(names, record, strict=True))
+        cursor.execute(sql, (*selected_params, *dated_params, *base_params))
+        record = list(cursor.fetchone())
+    figures = {}
+    for name in CLOCKS:
+        figures[f"{name}_done"], figures[f"{name}_on_time"], figures[f"{name}_late_open"] = record[:3]
+        del record[:3]
+    for key in (*counts, *averages):
+        figures[key] = record.pop(0)
+    for name in CLOCKS:
+        figures[f"{name}_median"], figures[f"{name}_p90"] = record.pop(0) or (None, None)
+    return figures
 
 
-def _clock_figures(concerns: QuerySet[Concern], *, today: date) -> list[dict]:
-    """Return, per clock, the median and 90th percentile of working days and the on-time rate (one query).
+def _desk_figures(concerns: QuerySet[Concern], *, today: date, counts: dict, averages: dict) -> dict:
+    """Return, over `concerns`, the clocks' counts and percentiles (CLOCKS) and the given counts and averages.
 
     On time means done by the date first promised; an open concern past that date counts against the rate until
     it is done (so neglect cannot improve it). An interim notice moves the date told to the person, not this one.
+    One query on PostgreSQL; on SQLite, which has no PERCENTILE_CONT, the same continuous percentiles come from
+    the durations themselves.
     """
     concerns = _with_first_due(concerns).order_by()
+    if connection.vendor == "postgresql":
+        return _desk_figures_postgresql(concerns, today=today, counts=counts, averages=averages)
     conditions = {}
     for name, (done, due) in CLOCKS.items():
         conditions[f"{name}_done"] = Q(**{f"{done}__isnull": False})
         conditions[f"{name}_on_time"] = Q(**{f"{done}__date__lte": F(due)})
         conditions[f"{name}_late_open"] = Q(**{f"{done}__isnull": True, f"{due}__lt": today})
-    if connection.vendor == "postgresql":
-        figures = _clock_percentiles(concerns, conditions)
-    else:
-        figures = concerns.aggregate(**{key: Count("pk", filter=condition) for key, condition in conditions.items()})
-        # SQLite has no PERCENTILE_CONT: the same continuous percentiles, from the durations themselves.
-        rows = list(concerns.values_list("received_at", *(done for done, _due in CLOCKS.values())))
-        first = min((row[0] for row in rows), default=timezone.now())
-        holidays = holidays_between(timezone.localdate(first), today + timedelta(days=1))
-        for index, name in enumerate(CLOCKS, start=1):
-            values = [_working_days_python(row[0], row[index], holidays) for row in rows if row[index] is not None]
-            figures[f"{name}_median"], figures[f"{name}_p90"] = _quantiles(values)
+    figures = concerns.aggregate(
+        **{key: Count("pk", filter=condition) for key, condition in {**conditions, **counts}.items()},
+        **{key: Avg(field) for key, field in averages.items()},
+    )
+    rows = list(concerns.values_list("received_at", *(done for done, _due in CLOCKS.values())))
+    first = min((row[0] for row in rows), default=timezone.now())
+    holidays = holidays_between(timezone.localdate(first), today + timedelta(days=1))
+    for index, name in enumerate(CLOCKS, start=1):
+        values = [_working_days_python(row[0], row[index], holidays) for row in rows if row[index] is not None]
+        figures[f"{name}_median"], figures[f"{name}_p90"] = _quantiles(values)
+    return figures
+
+
+def _clocks(figures: dict) -> list[dict]:
+    """Return, per clock, the median and 90th percentile of working days and the on-time rate."""
     labels = {"acknowledge": _("Acknowledge"), "answer": _("Answer"), "resolve": _("Resolve")}
     return [
         {
@@ -552,22 +675,32 @@ def _clock_figures(concerns: QuerySet[Concern], *, today: date) -> list[dict]:
     ]
 
 
-def desk_resolution_figures(*, concerns: QuerySet[Concern]) -> dict:
-    """Return the answers submitters gave to "was it resolved?", their satisfaction, and the appeals (two queries).
+def _resolution_counts() -> dict:
+    Resolution = Concern.Resolution
+    return {
+        "asked": Q(status=CStatus.CLOSED, resolution_check_sent_at__isnull=False),
+        "yes": Q(resolution_answer=Resolution.YES),
+        "partly": Q(resolution_answer=Resolution.PARTLY),
+        "no": Q(resolution_answer=Resolution.NO),
+        "rated": Q(satisfaction__isnull=False),
+        **{f"rated_{n}": Q(satisfaction=n) for n in range(1, 6)},
+    }
+
+
+def desk_resolution_figures(*, concerns: QuerySet[Concern], counted: dict | None = None) -> dict:
+    """Return the answers submitters gave to "was it resolved?", their satisfaction, and the appeals (one query
+    for the appeals, and one for the answers unless `counted` holds them already, as desk_dashboard's does).
 
     Asked once per closing, 14 days after; `asked` counts the closed concerns whose question went out. An appeal
     is decided on time when it closed on or before its decide-by date.
     """
     Resolution = Concern.Resolution
-    figures = concerns.order_by().aggregate(
-        asked=Count("pk", filter=Q(status=CStatus.CLOSED, resolution_check_sent_at__isnull=False)),
-        yes=Count("pk", filter=Q(resolution_answer=Resolution.YES)),
-        partly=Count("pk", filter=Q(resolution_answer=Resolution.PARTLY)),
-        no=Count("pk", filter=Q(resolution_answer=Resolution.NO)),
-        rated=Count("satisfaction"),
-        satisfaction_mean=Avg("satisfaction"),
-        **{f"rated_{n}": Count("pk", filter=Q(satisfaction=n)) for n in range(1, 6)},
-    )
+    if counted is None:
+        counted = concerns.order_by().aggregate(
+            **{key: Count("pk", filter=condition) for key, condition in _resolution_counts().items()},
+            satisfaction_mean=Avg("satisfaction"),
+        )
+    figures = {key: counted[key] for key in (*_resolution_counts(), "satisfaction_mean")}
     answered = figures["yes"] + figures["partly"] + figures["no"]
     figures["answered"] = answered
     figures["rows"] = [
@@ -635,9 +768,11 @@ def desk_dashboard(*, user, filters: dict | None = None, now=None) -> dict:
         exact=exact,
     )
     total = sum(row["n"] for row in rows if row["dimension"] == "status")
-    overdue = desk_concerns(filters=filters, concerns=concerns_visible_to(user=user)).filter(overdue_q(now=now))
+    # Only the concerns `user` may open are listed and counted as overdue (never a sensitive one for others).
+    may_list = concerns_visible_q(user=user)
     if not user.has_perm("feedback.review_concerns"):
-        overdue = overdue.filter(sensitive=False)
+        may_list &= Q(sensitive=False)
+    overdue = concerns.filter(may_list & overdue_q(now=now))
     overdue_rows = list(
         overdue.order_by("resolve_due", "pk").values(
             "tracking_code", "category", "status", "received_at", "resolve_due", "forum__title"
@@ -661,7 +796,13 @@ def desk_dashboard(*, user, filters: dict | None = None, now=None) -> dict:
             )
             .order_by("assignee__full_name", "assignee__email")
         )
-    resolution = desk_resolution_figures(concerns=concerns)
+    figures = _desk_figures(
+        concerns,
+        today=timezone.localdate(now),
+        counts={**_resolution_counts(), "overdue": may_list & overdue_q(now=now)},
+        averages={"satisfaction_mean": "satisfaction"},
+    )
+    resolution = desk_resolution_figures(concerns=concerns, counted=figures)
     if not exact:
         answers = suppress_counts({key: resolution[key] for key in ("yes", "partly", "no")})
         resolution.update(answers)
@@ -679,9 +820,9 @@ def desk_dashboard(*, user, filters: dict | None = None, now=None) -> dict:
         "exact": exact,
         "total": total,
         "breakdowns": breakdowns,
-        "clocks": _clock_figures(concerns, today=timezone.localdate(now)),
+        "clocks": _clocks(figures),
         "overdue": overdue_rows,
-        "overdue_count": overdue.count(),
+        "overdue_count": figures["overdue"],
         "staff": staff,
         "resolution": resolution,
     }

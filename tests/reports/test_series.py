@@ -5,6 +5,7 @@ import pytest
 from events import people
 from events.models import Province
 from feedback.models import Concern
+from participants.models import Registration
 from reports import selectors
 from tests.events.factories import ForumFactory
 from tests.feedback.factories import ConcernFactory
@@ -38,24 +39,37 @@ def test_series_common_challenges_by_province(world, organizer):
     assert tops["Svay Rieng"] == [("Maternity allowance", 2), ("Staff conduct and service quality", 1)]
 
 
-def test_profiles_cross_tabulate_registrations_and_concerns_in_one_query(django_assert_num_queries):
+def test_concerns_are_grouped_three_ways_in_one_query(django_assert_num_queries):
     forum = ForumFactory()
-    RegistrationFactory.create_batch(3, forum=forum, sector=people.Sector.GARMENT, gender=people.Gender.WOMAN)
-    RegistrationFactory(forum=forum, sector=people.Sector.FARMING, gender=people.Gender.WOMAN)
-    ConcernFactory.create_batch(2, forum=forum, sector=people.Sector.GARMENT, gender=people.Gender.WOMAN)
-    ConcernFactory(forum=forum, sector="", gender="")
+    kampot = Province.objects.get(name_en="Kampot")
+    ConcernFactory.create_batch(
+        2, forum=forum, province=kampot, sector=people.Sector.GARMENT, gender=people.Gender.WOMAN
+    )
+    ConcernFactory(forum=None, province=None, sector="", gender="", category=Concern.Category.PENSION)
 
     with django_assert_num_queries(1):
-        rows = selectors.profiles_by_sector_and_gender(
-            registrations=forum.registrations.all(), concerns=Concern.objects.filter(forum=forum)
-        )
+        grouped = selectors.concerns_grouped(concerns=Concern.objects.all())
 
-    assert rows == [
-        ("concerns", "", "", 1),
-        ("concerns", "garment", "woman", 2),
-        ("registrations", "farming", "woman", 1),
-        ("registrations", "garment", "woman", 3),
-    ]
+    category = Concern.objects.filter(forum=forum).first().category
+    assert grouped == {
+        "forum": {(forum.pk,): 2, (None,): 1},
+        "province_category": {(kampot.pk, category): 2, (None, Concern.Category.PENSION): 1},
+        "sector_gender": {("garment", "woman"): 2, ("", ""): 1},
+    }
+
+
+def test_who_raised_what_puts_participants_beside_the_concerns_of_their_profile(world, organizer):
+    forum = ForumFactory(series=world.series)
+    RegistrationFactory.create_batch(3, forum=forum, sector=people.Sector.FARMING, gender=people.Gender.MAN)
+    RegistrationFactory(
+        forum=forum, sector=people.Sector.FARMING, gender=people.Gender.MAN, status=Registration.Status.CANCELLED
+    )
+    ConcernFactory.create_batch(2, forum=forum, sector=people.Sector.FARMING, gender=people.Gender.MAN)
+
+    table = selectors.series_dashboard(series=world.series, user=organizer)["who"]
+
+    cells = {row.key: [cell.shown for cell in row.cells] for row in table.rows}
+    assert cells[("farming", "man")] == [3, 2]
 
 
 def test_who_raised_what_for_a_programme_officer_hides_small_cells(world, programme_officer):
