@@ -186,12 +186,12 @@ def seat_target_progress(*, forum: Forum) -> list[dict]:
     targets = list(forum.seat_targets.all())
     if not targets:
         return []
-    # From the tallies the database keeps (RegistrationTally), not by counting 100,000 rows.
-    dimensions = {"gender": "gender", "role": "role", "province": "province"}
+    # From the tallies the database keeps (RegistrationTally), not by counting 100,000 rows; a seat target's
+    # dimension (gender, role, province) is a tally dimension of the same name.
     counts_by_key = {
         (row["dimension"], row["key"]): row
         for row in RegistrationTally.objects.filter(
-            forum=forum, status=Status.CONFIRMED, dimension__in=["total", *dimensions.values()]
+            forum=forum, status=Status.CONFIRMED, dimension__in=["total", *SeatTarget.Dimension.values]
         )
         .order_by()
         .values("dimension", "key")
@@ -207,7 +207,7 @@ def seat_target_progress(*, forum: Forum) -> list[dict]:
         value = target.value
         if target.dimension == SeatTarget.Dimension.PROVINCE:
             value = str(by_code[value].pk) if value in by_code else ""
-        row = counts_by_key.get((dimensions[target.dimension], value), nobody)
+        row = counts_by_key.get((target.dimension, value), nobody)
         counts[f"c{target.pk}"], counts[f"i{target.pk}"] = row["confirmed"], row["checked_in"]
     provinces = {code: province.name for code, province in by_code.items()}
     labels = {"gender": dict(R.Gender.choices), "role": dict(R.Role.choices), "province": provinces}

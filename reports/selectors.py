@@ -39,8 +39,6 @@ from reports.figures import SMALL_NUMBER, Cell, Table, hide_column, share, suppr
 
 RStatus = Registration.Status
 CStatus = Concern.Status
-REGISTERED = ~Q(status=RStatus.CANCELLED)
-ATTENDED = Q(status=RStatus.CONFIRMED, checked_in_at__isnull=False)
 
 PERSON_DIMENSIONS = ("gender", "age_group", "disability", "role", "sector", "province")
 CONCERN_DIMENSIONS = ("category", "province", "forum", "sector", "channel", "gender", "status")
