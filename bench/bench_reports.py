@@ -8,7 +8,8 @@ request at a time over HTTP:
   officer, who sees small numbers hidden: the most work);
 - the concern CSV and XLSX exports, as an NSSF supervisor: rows per second and the worker's peak memory growth
   (VmHWM from /proc, before and after).
-Prints figures only; nothing is asserted.
+A bare Django view, timed the same way in the same server, and openpyxl writing the export's rows on its own,
+show what this machine gives at all. Prints figures only; nothing is asserted.
 
     .venv/bin/python bench/bench_reports.py --participants 100000 --concerns 100000
 """
@@ -105,6 +106,26 @@ def _percentiles(samples):
     return statistics.median(samples), samples[max(int(len(samples) * 0.95) - 1, 0)]
 
 
+def _openpyxl_alone(count: int) -> float:
+    """Return the rows per second openpyxl's write-only mode writes, on its own, for rows of the concern export:
+    the ceiling of the XLSX export on this machine (no database, no HTTP)."""
+    from openpyxl import Workbook
+
+    from feedback.models import Concern
+    from reports.exports import concern_columns, rows
+
+    columns = concern_columns(with_contacts=True)
+    values = [[value if value != "" else None for value in row] for row in rows(Concern.objects.all()[:count], columns)]
+    begin = time.perf_counter()
+    with tempfile.TemporaryFile() as spool:
+        workbook = Workbook(write_only=True)
+        worksheet = workbook.create_sheet("concerns")
+        for row in values:
+            worksheet.append(row)
+        workbook.save(spool)
+    return len(values) / (time.perf_counter() - begin)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--participants", type=int, default=100_000)
@@ -158,6 +179,8 @@ def main():
             "DATABASE_URL": _database_url(),
             "VAR_DIR": str(var_dir),
             "LOG_LEVEL": "WARNING",
+            # A bare Django view in the same server: what one request costs on this machine at all.
+            "BENCH_BARE_VIEW": "true",
         }
         python = sys.executable
         subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
@@ -195,9 +218,11 @@ def main():
         print("gunicorn, 1 worker, DJANGO_ENV=production; one request at a time")
         print(f"{'page':<26}{'n':>5}{'p50 ms':>10}{'p95 ms':>10}")
         pages = {
+            "bare view": "/bench/bare/",
             "forum dashboard": f"/en/manage/forums/{forum.slug}/dashboard/",
             "series dashboard": f"/en/manage/series/{forum.series.slug}/dashboard/",
             "concern-desk dashboard": "/en/manage/concerns/dashboard/",
+            "desk, one forum": f"/en/manage/concerns/dashboard/?forum={forum.pk}",
             "desk, one province": "/en/manage/concerns/dashboard/?province=1",
         }
         for name, path in pages.items():
@@ -228,6 +253,7 @@ def main():
             print(
                 f"{name:<26}{concerns:>8}{elapsed:>8.1f}{concerns / elapsed:>10.0f}{size / 2**20:>8.1f}{growth:>11.1f}"
             )
+        print(f"openpyxl alone, the export's first 20,000 rows: {_openpyxl_alone(20_000):.0f} rows/s")
     finally:
         if server is not None:
             server.send_signal(signal.SIGTERM)

@@ -35,10 +35,36 @@ class FeedbackConfig(AppConfig):
             "commitment_milestone", _("Commitment milestone reached"), log_permission=CONCERN_CONTACT_PERMISSION
         )
 
+        from django.db.models.signals import post_delete, post_migrate, post_save
+
+        from feedback.models import PublicHoliday
         from notifications.signals import sms_received, telegram_message_received
+
+        # The database counts working days with its own copy of the calendar: keep it equal after every change
+        # of the holiday table and every migrate (which also follows each flush of a test database).
+        post_save.connect(_on_holidays_changed, sender=PublicHoliday, dispatch_uid="feedback.holiday_saved")
+        post_delete.connect(_on_holidays_changed, sender=PublicHoliday, dispatch_uid="feedback.holiday_deleted")
+        post_migrate.connect(_on_migrated, sender=self, dispatch_uid="feedback.migrated")
 
         sms_received.connect(_on_sms_received, dispatch_uid="feedback.sms_received")
         telegram_message_received.connect(_on_telegram_message, dispatch_uid="feedback.telegram_message")
+
+
+def _on_holidays_changed(sender, **kwargs):
+    from feedback.services import non_working_days_refresh
+
+    non_working_days_refresh()
+
+
+def _on_migrated(sender, *, using, plan=None, **kwargs):
+    from django.db import connections
+
+    from feedback.models import NonWorkingDay
+    from feedback.services import non_working_days_refresh
+
+    # Migrating back before the table existed, or to a plan that stops short of it, leaves nothing to refresh.
+    if NonWorkingDay._meta.db_table in connections[using].introspection.table_names():
+        non_working_days_refresh()
 
 
 def _on_sms_received(sender, *, phone: str, text: str, language: str, **kwargs) -> bool:

@@ -15,7 +15,7 @@ from django.conf import settings
 SATURDAY = 5
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=256)
 def _calendar_year(year: int, language: str) -> tuple[tuple[date, str], ...]:
     # Lunar dates (Pchum Ben, Visak Bochea) cost a computation each time: a year is worked out once.
     return tuple(sorted(holiday_calendars.Cambodia(years=year, language=language).items()))
@@ -52,6 +52,16 @@ def holiday_names(year: int, *, language: str = "km") -> dict[date, str]:
         else:
             names[row.date] = (row.name_km if language == "km" else "") or row.name_en
     return dict(sorted(names.items()))
+
+
+# The years the database knows the non-working days of (NonWorkingDay): its working-day counts hold within them.
+CALENDAR_YEARS = range(2000, 2061)
+
+
+def non_working_weekdays() -> set[date]:
+    """Return the weekdays of CALENDAR_YEARS that are public holidays (the calendar's, with the table's changes)."""
+    days = holidays_between(date(CALENDAR_YEARS[0], 1, 1), date(CALENDAR_YEARS[-1], 12, 31))
+    return {day for day in days if day.weekday() < SATURDAY}
 
 
 def is_working_day(day: date, holidays: set[date]) -> bool:

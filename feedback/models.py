@@ -46,6 +46,25 @@ class PublicHoliday(models.Model):
         return f"{self.date:%Y-%m-%d} {self.name_en}"
 
 
+class NonWorkingDay(models.Model):
+    """A weekday nobody works: a public holiday of the calendar (feedback.calendar), table changes applied.
+
+    The database counts working days with these (the concern tallies' clocks); feedback.services'
+    working_calendar_refresh keeps them equal to the calendar from CALENDAR_YEARS, after every change of a
+    PublicHoliday and every migrate (a flush empties the table).
+    """
+
+    date = models.DateField(_("date"), primary_key=True)
+
+    class Meta:
+        verbose_name = _("non-working weekday")
+        verbose_name_plural = _("non-working weekdays")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d}"
+
+
 # The date of the next step owed on a concern (acknowledge, answer, resolve): the queue sorts and pages on it,
 # through an index on this very expression (a generated column would make `check --deploy` need the database).
 NEXT_DUE = models.Case(
@@ -232,6 +251,8 @@ class Concern(people.PersonDescription):
             models.Index(fields=["resolve_due"], name="concern_resolve_due_idx"),
             models.Index(NEXT_DUE, models.F("id"), name="concern_next_due_idx"),
             models.Index(fields=["-priority", "received_at", "id"], name="concern_priority_idx"),
+            # The few sensitive concerns are counted live (the tallies leave them out of "overdue").
+            models.Index(fields=["status"], condition=Q(sensitive=True), name="concern_sensitive_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -279,6 +300,41 @@ class Concern(people.PersonDescription):
         return bool(self.contact_telegram_chat) or (
             not self.anonymous and self.consent_to_contact and bool(self.contact_phone or self.contact_email)
         )
+
+
+class ConcernTally(models.Model):
+    """How many concerns of a forum (forum_key: its id, 0 for none) fall under one key of a dimension.
+
+    Kept by the database itself (triggers made in migration 0012 run on every insert, update and delete of a
+    concern, bulk ones included), so the desk and series dashboards read a few hundred rows instead of 100,000
+    concerns. A count may fall to 0 and stay; readers skip those. Dimensions:
+    - "total" (key ""), and the answers that describe a concern: category, province (id, "" for none), sector,
+      channel, gender, status, "province_category" ("12:benefits") and "sector_gender" ("garment:woman");
+    - what the submitter said: "asked" ("" when closed and asked), "resolution" (the answer), "satisfaction" (1 to 5);
+    - per clock (acknowledge, answer, resolve): "<clock>_days" (working days it took, in local dates, counted
+      with NonWorkingDay), "<clock>_on_time" ("" when done by the date first promised) and "<clock>_open_due"
+      (the promised date, "2026-09-30", while not done: late when before today);
+    - "overdue_from": the earliest date owed on an open concern that is not sensitive (overdue when before
+      today; sensitive ones are counted live, for those who may see them).
+    """
+
+    CLOCKS = ("acknowledge", "answer", "resolve")
+    DATED = ("acknowledge_open_due", "answer_open_due", "resolve_open_due", "overdue_from")
+
+    forum_key = models.IntegerField(_("forum"))
+    dimension = models.CharField(_("dimension"), max_length=30)
+    key = models.CharField(_("answer"), max_length=64, blank=True)
+    count = models.IntegerField(_("concerns"))
+
+    class Meta:
+        verbose_name = _("concern tally")
+        verbose_name_plural = _("concern tallies")
+        constraints = [
+            models.UniqueConstraint(fields=["forum_key", "dimension", "key"], name="concern_tally_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.forum_key} {self.dimension}={self.key}: {self.count}"
 
 
 class ConcernEvent(models.Model):

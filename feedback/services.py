@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from accounts.roles import NSSF_STAFF, NSSF_SUPERVISORS
 from accounts.selectors import users_in_roles
 from feedback import selectors
-from feedback.calendar import add_working_days
-from feedback.models import Appeal, AuditEntry, Concern, ConcernAttachment, ConcernEvent
+from feedback.calendar import add_working_days, non_working_weekdays
+from feedback.models import Appeal, AuditEntry, Concern, ConcernAttachment, ConcernEvent, NonWorkingDay
 from feedback.tracking import concern_track_url
 from forum_portal.codes import LENGTH as CODE_LENGTH
 from forum_portal.codes import code_generate, code_normalise
@@ -44,6 +44,23 @@ TRANSITIONS: set[tuple[str, str]] = {
 }
 RESOLUTION_SALT = "feedback.resolution"
 TRACKING_CODE_ATTEMPTS = 5
+
+
+def non_working_days_refresh() -> int:
+    """Make the database's non-working days (NonWorkingDay) the calendar's; return how many days changed.
+
+    Only the difference is written: the database counts every clock of the concern tallies again after each
+    write to that table (once per statement on PostgreSQL, once per row on SQLite).
+    """
+    wanted = non_working_weekdays()
+    with transaction.atomic():
+        held = set(NonWorkingDay.objects.select_for_update().values_list("date", flat=True))
+        gone, added = held - wanted, wanted - held
+        if gone:
+            NonWorkingDay.objects.filter(date__in=gone).delete()
+        if added:
+            NonWorkingDay.objects.bulk_create([NonWorkingDay(date=day) for day in sorted(added)])
+    return len(gone) + len(added)
 
 
 class ConcernTransitionError(ValidationError):

@@ -7,6 +7,7 @@ Nothing here returns a name, a phone, an email, an NSSF number or a concern's te
 
 import functools
 import zoneinfo
+from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.db import connection
 from django.db.models import (
     Avg,
     BooleanField,
+    Case,
     CharField,
     Count,
     ExpressionWrapper,
@@ -22,6 +24,7 @@ from django.db.models import (
     QuerySet,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
@@ -31,7 +34,7 @@ from django.utils.translation import pgettext
 from events import people
 from events.models import Forum, ForumSeries, Province, Speaker
 from feedback.calendar import holidays_between, is_working_day
-from feedback.models import Appeal, Concern, PublicHoliday
+from feedback.models import Appeal, Concern, ConcernTally, NonWorkingDay
 from feedback.selectors import concerns_visible_q, overdue_q
 from participants.models import Registration, RegistrationTally
 from participants.selectors import seat_target_progress
@@ -233,12 +236,15 @@ def registration_rows(*, forums, by_forum: bool = False) -> list[dict]:
 
 
 def _over_time(rows) -> list[tuple[date, int]]:
-    """Return (day, registrations so far) for every day someone registered (cancellations left out)."""
+    """Return (day, registrations so far) for every day someone registered (cancellations left out), after
+    (the day before the first, 0): the line starts from nothing, and a forum filled in one day still has one."""
     running, points = 0, []
     for row in sorted((row for row in rows if row["dimension"] == "day"), key=lambda row: str(row["key"])):
         running += row["registered"]
         if row["registered"]:
             points.append((date.fromisoformat(str(row["key"])[:10]), running))
+    if points:
+        points.insert(0, (points[0][0] - timedelta(days=1), 0))
     return points
 
 
@@ -331,6 +337,7 @@ def series_forums(*, series: ForumSeries) -> list[Forum]:
     return list(series.forums.exclude(status=Forum.Status.CANCELLED).select_related("host_province"))
 
 
+# How the series dashboard groups concerns: {grouping: what its keys are made of}.
 CONCERN_GROUPINGS = {
     "forum": ("forum_id",),
     "province_category": ("province_id", "category"),
@@ -338,40 +345,27 @@ CONCERN_GROUPINGS = {
 }
 
 
-def concerns_grouped(*, concerns: QuerySet[Concern]) -> dict:
-    """Return the concerns counted per forum, per province and category, and per sector and gender: {grouping:
-    {key: count}}, keys as tuples of CONCERN_GROUPINGS' columns. One query: one pass (GROUPING SETS) on PostgreSQL,
-    a UNION ALL elsewhere."""
-    columns = [column for grouping in CONCERN_GROUPINGS.values() for column in grouping]
+def concerns_grouped_tallied(*, forum_keys) -> dict:
+    """Return the concerns of the forums `forum_keys` counted per forum, per province and category, and per sector
+    and gender: {grouping: {key: count}}, keys as tuples of CONCERN_GROUPINGS' columns (None for no forum or
+    province). One query, over the tallies."""
+    dimensions = {"total": "forum", "province_category": "province_category", "sector_gender": "sector_gender"}
+    rows = (
+        ConcernTally.objects.filter(forum_key__in=forum_keys, dimension__in=dimensions, count__gt=0)
+        .values_list("forum_key", "dimension", "key")
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
     grouped: dict = {name: {} for name in CONCERN_GROUPINGS}
-    if connection.vendor == "postgresql":
-        base_sql, params = concerns.order_by().values(*columns).query.sql_with_params()
-        quoted = connection.ops.quote_name
-        names = [quoted(column) for column in columns]
-        flags = ", ".join(f"GROUPING({quoted(grouping[0])})" for grouping in CONCERN_GROUPINGS.values())
-        sets = ", ".join(f"({', '.join(quoted(c) for c in grouping)})" for grouping in CONCERN_GROUPINGS.values())
-        sql = (
-            f"SELECT {flags}, {', '.join(names)}, COUNT(*) FROM ({base_sql}) AS base "  # noqa: S608 (names quoted)
-            f"GROUP BY GROUPING SETS ({sets})"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            records = cursor.fetchall()
-        width = len(CONCERN_GROUPINGS)
-        for record in records:
-            name = list(CONCERN_GROUPINGS)[record[:width].index(0)]
-            values = dict(zip(columns, record[width:-1], strict=True))
-            grouped[name][tuple(values[column] for column in CONCERN_GROUPINGS[name])] = record[-1]
-        return grouped
-    parts = [
-        concerns.order_by()
-        .values(*grouping)
-        .annotate(grouping=Value(name, output_field=CharField()), n=Count("pk"))
-        .values_list("grouping", *grouping, *([Value(None, output_field=CharField())] * (2 - len(grouping))), "n")
-        for name, grouping in CONCERN_GROUPINGS.items()
-    ]
-    for name, *key, number in parts[0].union(*parts[1:], all=True):
-        grouped[name][tuple(key[: len(CONCERN_GROUPINGS[name])])] = number
+    for forum_key, dimension, key, number in rows:
+        if dimension == "total":
+            grouped["forum"][(forum_key or None,)] = number
+            continue
+        first, _colon, second = key.partition(":")
+        if dimension == "province_category":
+            first = int(first) if first else None
+        key = (first, second)
+        grouped[dimensions[dimension]][key] = grouped[dimensions[dimension]].get(key, 0) + number
     return grouped
 
 
@@ -401,12 +395,11 @@ def who_raised_what(*, registered: dict, raised: dict, exact: bool) -> Table:
     return table if exact else suppress(table)
 
 
-def province_challenges(*, concerns: QuerySet[Concern], exact: bool, top: int = 3, grouped: dict | None = None) -> dict:
-    """Return concerns by province and category (one query, none if `grouped` by concerns_grouped is given) and
-    the top categories of each province."""
+def province_challenges(*, grouped: dict, exact: bool, top: int = 3) -> dict:
+    """Return concerns by province and category (from concerns_grouped_tallied's `grouped`) and the top
+    categories of each province."""
     categories = dict(Concern.Category.choices)
     provinces = province_labels()
-    grouped = grouped or concerns_grouped(concerns=concerns)
     by_province: dict = {}
     for (province_id, category), number in grouped["province_category"].items():
         by_province.setdefault(str(province_id or ""), {})[category] = number
@@ -436,9 +429,8 @@ def series_dashboard(*, series: ForumSeries, user) -> dict:
     """Return the series' figures: per forum side by side and in total, challenges by province, who raised what."""
     exact = exact_figures_allowed(user)
     forums = series_forums(series=series)
-    concerns = Concern.objects.filter(forum__series=series).exclude(forum__status=Forum.Status.CANCELLED)
     rows = registration_rows(forums=forums, by_forum=True)
-    grouped = concerns_grouped(concerns=concerns)
+    grouped = concerns_grouped_tallied(forum_keys=[forum.pk for forum in forums])
     concern_counts = {forum_id: number for (forum_id,), number in grouped["forum"].items()}
     empty = dict.fromkeys(TOTAL_COUNTS, 0)
     by_forum = {row["forum_id"]: row for row in rows if row["dimension"] == "total"}
@@ -486,7 +478,7 @@ def series_dashboard(*, series: ForumSeries, user) -> dict:
         "totals": _totals_for_reader(overall, exact=exact),
         "concerns_total": sum(concern_counts.values()),
         "breakdowns": side_by_side,
-        "challenges": province_challenges(concerns=concerns, exact=exact, grouped=grouped),
+        "challenges": province_challenges(grouped=grouped, exact=exact),
         "who": who_raised_what(registered=registered_profiles, raised=grouped["sector_gender"], exact=exact),
     }
 
@@ -514,17 +506,27 @@ def _round(value):
     return round(value, 1) if value is not None else None
 
 
-def _quantiles(values: list[int]) -> tuple:
-    """Return the continuous median and 90th percentile of `values`, as PERCENTILE_CONT computes them."""
-    if not values:
+def _quantiles(counts: dict[int, int]) -> tuple:
+    """Return the continuous median and 90th percentile of the values `counts` holds {value: how many times}, as
+    PERCENTILE_CONT computes them: a walk over the distinct values (a few dozen working days), not over rows."""
+    total = sum(counts.values())
+    if not total:
         return None, None
-    ordered = sorted(values)
+    ordered = sorted((value, number) for value, number in counts.items() if number)
+
+    def nth(index):
+        seen = 0
+        for value, number in ordered:
+            seen += number
+            if index < seen:
+                return value
+        return ordered[-1][0]
 
     def at(fraction):
-        position = fraction * (len(ordered) - 1)
+        position = fraction * (total - 1)
         low = int(position)
-        high = min(low + 1, len(ordered) - 1)
-        return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+        low_value, high_value = nth(low), nth(min(low + 1, total - 1))
+        return low_value + (high_value - low_value) * (position - low)
 
     return at(0.5), at(0.9)
 
@@ -576,7 +578,8 @@ def _desk_figures_postgresql(concerns: QuerySet[Concern], *, today: date, counts
     them again for every use); the outer one counts, and takes the median and 90th percentile of each clock's
     working days in one sort (PERCENTILE_CONT of an array).
     """
-    holidays = sorted(day for day in PublicHoliday.objects.values_list("date", flat=True) if day.weekday() < 5)
+    # The database's copy of the calendar: its weekday holidays, table changes applied (as the tallies count).
+    holidays = list(NonWorkingDay.objects.order_by("date").values_list("date", flat=True))
     columns = {
         "received": F("received_at"),
         **{name: F(done) for name, (done, _due) in CLOCKS.items()},
@@ -650,7 +653,7 @@ def _desk_figures(concerns: QuerySet[Concern], *, today: date, counts: dict, ave
     first = min((row[0] for row in rows), default=timezone.now())
     holidays = holidays_between(timezone.localdate(first), today + timedelta(days=1))
     for index, name in enumerate(CLOCKS, start=1):
-        values = [_working_days_python(row[0], row[index], holidays) for row in rows if row[index] is not None]
+        values = Counter(_working_days_python(row[0], row[index], holidays) for row in rows if row[index] is not None)
         figures[f"{name}_median"], figures[f"{name}_p90"] = _quantiles(values)
     return figures
 
@@ -741,6 +744,70 @@ def desk_concerns(*, filters: dict, concerns: QuerySet[Concern] | None = None) -
 
 
 OVERDUE_LIST_LENGTH = 50
+# Filters the tallies do not hold: with one of them, the desk counts the concerns themselves.
+LIVE_FILTERS = ("province", "category", "received_from", "received_to")
+
+
+def _desk_tallies(*, filters: dict) -> QuerySet[ConcernTally] | None:
+    """Return the tallies of the concerns `filters` selects (all, a series' or a forum's), or None when a filter
+    the tallies do not hold (province, category, dates) needs the concerns themselves."""
+    if any(filters.get(key) not in (None, "") for key in LIVE_FILTERS):
+        return None
+    tallies = ConcernTally.objects.all()
+    if filters.get("series") not in (None, ""):
+        tallies = tallies.filter(forum_key__in=Forum.objects.filter(series=filters["series"]).values("pk"))
+    if filters.get("forum") not in (None, ""):
+        tallies = tallies.filter(forum_key=getattr(filters["forum"], "pk", filters["forum"]))
+    return tallies
+
+
+def _desk_figures_tallied(tallies: QuerySet[ConcernTally], *, today: date) -> tuple[list[dict], dict]:
+    """Return the desk's breakdown rows and figures, as _union_by_dimension and _desk_figures give them, from the
+    tallies, in one query; "overdue" counts the concerns that are not sensitive.
+
+    Dated dimensions are summed into "late" (before `today`) and "later"; totals per forum give the forum
+    breakdown. Percentiles come from the count of each number of working days.
+    """
+    late = Case(When(key__lt=today.isoformat(), then=Value("late")), default=Value("later"))
+    bucket = Case(
+        When(dimension__in=ConcernTally.DATED, then=late),
+        When(dimension="total", then=Cast("forum_key", CharField())),
+        default=F("key"),
+    )
+    counted: dict = {}
+    summed = tallies.order_by().annotate(bucket=bucket).values_list("dimension", "bucket").annotate(n=Sum("count"))
+    for dimension, key, number in summed:
+        if number:
+            counted.setdefault(dimension, {})[key] = number
+    rows = [
+        {"dimension": dimension, "key": key, "n": number}
+        for dimension in CONCERN_DIMENSIONS
+        if dimension != "forum"
+        for key, number in counted.get(dimension, {}).items()
+    ]
+    rows += [
+        {"dimension": "forum", "key": "" if key == "0" else key, "n": n} for key, n in counted.get("total", {}).items()
+    ]
+    figures: dict = {}
+    for name in CLOCKS:
+        days = {int(key): number for key, number in counted.get(f"{name}_days", {}).items()}
+        figures[f"{name}_done"] = sum(days.values())
+        figures[f"{name}_on_time"] = counted.get(f"{name}_on_time", {}).get("", 0)
+        figures[f"{name}_late_open"] = counted.get(f"{name}_open_due", {}).get("late", 0)
+        figures[f"{name}_median"], figures[f"{name}_p90"] = _quantiles(days)
+    answers = counted.get("resolution", {})
+    rated = {int(key): number for key, number in counted.get("satisfaction", {}).items()}
+    figures.update(
+        asked=counted.get("asked", {}).get("", 0),
+        **{answer.value: answers.get(answer.value, 0) for answer in Concern.Resolution},
+        rated=sum(rated.values()),
+        **{f"rated_{n}": rated.get(n, 0) for n in range(1, 6)},
+        overdue=counted.get("overdue_from", {}).get("late", 0),
+    )
+    figures["satisfaction_mean"] = (
+        sum(n * number for n, number in rated.items()) / figures["rated"] if figures["rated"] else None
+    )
+    return rows, figures
 
 
 def desk_dashboard(*, user, filters: dict | None = None, now=None) -> dict:
@@ -754,7 +821,24 @@ def desk_dashboard(*, user, filters: dict | None = None, now=None) -> dict:
     exact = exact_figures_allowed(user)
     concerns = desk_concerns(filters=filters)
     provinces = province_labels()
-    rows = _union_by_dimension(concerns, CONCERN_DIMENSIONS, {"n": None})
+    # Only the concerns `user` may open are listed and counted as overdue (never a sensitive one for others).
+    may_list = concerns_visible_q(user=user)
+    if not user.has_perm("feedback.review_concerns"):
+        may_list &= Q(sensitive=False)
+    tallies = _desk_tallies(filters=filters)
+    if tallies is None:
+        rows = _union_by_dimension(concerns, CONCERN_DIMENSIONS, {"n": None})
+        figures = _desk_figures(
+            concerns,
+            today=timezone.localdate(now),
+            counts={**_resolution_counts(), "overdue": may_list & overdue_q(now=now)},
+            averages={"satisfaction_mean": "satisfaction"},
+        )
+    else:
+        rows, figures = _desk_figures_tallied(tallies, today=timezone.localdate(now))
+        # The tallies count the overdue concerns that are not sensitive; the few sensitive ones `user` may open
+        # are counted here (a partial index holds them).
+        figures["overdue"] += concerns.filter(Q(sensitive=True) & may_list & overdue_q(now=now)).count()
     forum_ids = {row["key"] for row in rows if row["dimension"] == "forum" and row["key"]}
     forums = {str(pk): title for pk, title in Forum.objects.filter(pk__in=forum_ids).values_list("pk", "title")}
     breakdowns = _tables(
@@ -766,10 +850,6 @@ def desk_dashboard(*, user, filters: dict | None = None, now=None) -> dict:
         exact=exact,
     )
     total = sum(row["n"] for row in rows if row["dimension"] == "status")
-    # Only the concerns `user` may open are listed and counted as overdue (never a sensitive one for others).
-    may_list = concerns_visible_q(user=user)
-    if not user.has_perm("feedback.review_concerns"):
-        may_list &= Q(sensitive=False)
     overdue = concerns.filter(may_list & overdue_q(now=now))
     overdue_rows = list(
         overdue.order_by("resolve_due", "pk").values(
@@ -794,12 +874,6 @@ def desk_dashboard(*, user, filters: dict | None = None, now=None) -> dict:
             )
             .order_by("assignee__full_name", "assignee__email")
         )
-    figures = _desk_figures(
-        concerns,
-        today=timezone.localdate(now),
-        counts={**_resolution_counts(), "overdue": may_list & overdue_q(now=now)},
-        averages={"satisfaction_mean": "satisfaction"},
-    )
     resolution = desk_resolution_figures(concerns=concerns, counted=figures)
     if not exact:
         answers = suppress_counts({key: resolution[key] for key in ("yes", "partly", "no")})

@@ -212,10 +212,12 @@ def test_overdue_list_shows_codes_not_text_and_no_sensitive_concern_to_a_program
     assert all("description" not in row for row in figures["overdue"])
 
 
-def test_sqlite_fallback_quantiles_match_percentile_cont():
-    assert selectors._quantiles([1, 1, 2]) == (1, pytest.approx(1.8))
-    assert selectors._quantiles([3, 10]) == (6.5, pytest.approx(9.3))
-    assert selectors._quantiles([]) == (None, None)
+def test_quantiles_of_counted_values_match_percentile_cont():
+    # {value: how many times}: what the tallies and the SQLite fallback both give.
+    assert selectors._quantiles({1: 2, 2: 1}) == (1, pytest.approx(1.8))
+    assert selectors._quantiles({10: 1, 3: 1}) == (6.5, pytest.approx(9.3))
+    assert selectors._quantiles({4: 0, 7: 1}) == (7, 7)
+    assert selectors._quantiles({}) == (None, None)
     holidays = {date(2026, 6, 4), date(2026, 6, 18)}
     assert selectors._working_days_python(_at(5, 16), _at(19), holidays) == 9
     assert selectors._working_days_python(_at(1), _at(4), holidays) == 2

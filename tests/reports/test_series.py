@@ -39,16 +39,17 @@ def test_series_common_challenges_by_province(world, organizer):
     assert tops["Svay Rieng"] == [("Maternity allowance", 2), ("Staff conduct and service quality", 1)]
 
 
-def test_concerns_are_grouped_three_ways_in_one_query(django_assert_num_queries):
+def test_concerns_are_grouped_three_ways_in_one_query_of_the_tallies(django_assert_num_queries):
     forum = ForumFactory()
     kampot = Province.objects.get(name_en="Kampot")
     ConcernFactory.create_batch(
         2, forum=forum, province=kampot, sector=people.Sector.GARMENT, gender=people.Gender.WOMAN
     )
     ConcernFactory(forum=None, province=None, sector="", gender="", category=Concern.Category.PENSION)
+    ConcernFactory(forum=ForumFactory(), category=Concern.Category.PENSION)  # another forum's: not counted
 
     with django_assert_num_queries(1):
-        grouped = selectors.concerns_grouped(concerns=Concern.objects.all())
+        grouped = selectors.concerns_grouped_tallied(forum_keys=[forum.pk, 0])
 
     category = Concern.objects.filter(forum=forum).first().category
     assert grouped == {
