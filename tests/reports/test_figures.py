@@ -1,9 +1,11 @@
 """Every figure of the forum dashboard against values counted by hand on the small world of conftest.py."""
 
+from datetime import timedelta
+
 import pytest
 
 from reports import selectors
-from reports.figures import Cell, Row, Table, suppress
+from reports.figures import Cell, Row, Table, line_chart, suppress
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +100,14 @@ def test_suppress_hides_the_total_when_no_other_cell_can_hide_a_single_small_one
     )
     assert [row.cells[0].shown for row in table.rows] == [None, 7, None]
     assert table.totals[0].shown == 13
+
+
+def test_registrations_over_time_start_from_nothing_so_a_forum_filled_in_one_day_draws_a_line(world, organizer):
+    over_time = selectors.forum_dashboard(forum=world.forum, user=organizer)["over_time"]
+
+    first_day, _nobody = over_time[0]
+    assert over_time[0] == (over_time[1][0] - timedelta(days=1), 0)
+    assert {day for day, _so_far in over_time[1:]} == {first_day + timedelta(days=1)}  # the fixture's one day
+    chart = line_chart(over_time)
+    assert len(chart["points"].split()) == 2
+    assert chart["points"].split()[0] != chart["points"].split()[1]
