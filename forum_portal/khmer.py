@@ -124,6 +124,25 @@ def name_clean(text: str) -> str:
     return " ".join(khmer_normalise(text).split())
 
 
+COENG_SIGN = "\u17d2"
+
+
+def text_truncate(text, length: int, *, ellipsis: str = "…") -> str:
+    """Return `text` cut to at most `length` characters, the ellipsis included, never inside a Khmer syllable.
+
+    Django's truncatechars may cut between a consonant and its vowel sign, or after the coeng that joins the
+    next consonant below it: a phone then shows a dotted circle. Here the cut moves back to before the mark or
+    the subscript's coeng. Every character counts as one (as an SMS counts them), marks included.
+    """
+    text = str(text)
+    if len(text) <= length:
+        return text
+    cut = max(length - len(ellipsis), 0)
+    while cut > 0 and (unicodedata.category(text[cut]).startswith("M") or text[cut - 1] == COENG_SIGN):
+        cut -= 1
+    return text[:cut].rstrip() + ellipsis
+
+
 def digits_ascii(text: str) -> str:
     """Return `text` with Khmer digits replaced by ASCII ones (០១២ -> 012); everything else unchanged."""
     return (text or "").translate(_TO_ASCII)

@@ -110,6 +110,7 @@ TEMPLATES = [
                 "forum_portal.context_processors.site",
                 "forum_portal.context_processors.privacy",
             ],
+            "builtins": ["forum_portal.templatetags.text"],
         },
     },
 ]

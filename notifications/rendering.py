@@ -26,7 +26,12 @@ def _text_engine() -> Engine:
     return Engine(
         dirs=[str(d) for d in settings.TEMPLATES[0]["DIRS"]],
         autoescape=False,
-        builtins=["django.templatetags.i18n", "django.templatetags.l10n", "django.templatetags.tz"],
+        builtins=[
+            "django.templatetags.i18n",
+            "django.templatetags.l10n",
+            "django.templatetags.tz",
+            "forum_portal.templatetags.text",
+        ],
     )
 
 
