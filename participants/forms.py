@@ -6,12 +6,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from events import people
 from events.models import District, Forum, Province
-from forum_portal.khmer import KhmerDigitsFormMixin, digits_ascii, name_clean
+from forum_portal.khmer import KhmerDigitsFormMixin, digits_ascii, khmer_order, name_clean
 from forum_portal.phones import phone_display, phone_normalise
 from participants import messages, services
 from participants.models import EvaluationQuestion, EvaluationResponse, Registration, ReminderSettings, SeatTarget
@@ -53,7 +53,12 @@ class DistrictChoiceField(forms.ModelChoiceField):
     """Districts grouped by province, so the list is usable without JavaScript."""
 
     def __init__(self, **kwargs):
-        queryset = District.objects.select_related("province").order_by("province__name_en", "name_en")
+        # In the order people read them: Khmer names in Khmer collation on Khmer pages.
+        if (get_language() or "")[:2] == "km":
+            order = (khmer_order("province__name_km"), khmer_order("name_km"), "pk")
+        else:
+            order = ("province__name_en", "name_en", "pk")
+        queryset = District.objects.select_related("province").order_by(*order)
         super().__init__(queryset=queryset, **kwargs)
 
     def _get_choices(self):

@@ -3,10 +3,14 @@
 import re
 
 import pytest
+from django.db.models import F
+from django.db.models.functions import Collate
 from django.urls import reverse
+from django.utils import translation
 
 from events import people
-from participants.forms import RegistrationEditForm, RegistrationForm, WalkInForm
+from events.models import District, Province
+from participants.forms import DistrictChoiceField, RegistrationEditForm, RegistrationForm, WalkInForm
 from participants.models import Registration
 from tests.events.factories import ForumFactory
 from tests.participants.factories import RegistrationFactory, form_data
@@ -75,3 +79,20 @@ def test_register_page_asks_the_questions_in_the_washington_group_wording(client
     radios = re.findall(r'<input type="radio"[^>]* name="(difficulty_\w+)"', html)
     assert sorted(set(radios)) == sorted(people.DIFFICULTY_FIELDS)
     assert len(radios) == 6 * len(people.Difficulty)
+
+
+@pytest.mark.parametrize("language", ["km", "en"])
+def test_districts_are_listed_in_the_order_of_the_page_language(language):
+    with translation.override(language):
+        groups = [
+            (province, [label for _pk, label in districts])
+            for province, districts in list(DistrictChoiceField().choices)[1:]
+        ]
+
+    name = f"name_{language}"
+    # Khmer pages in Khmer collation (ICU's rules for subscripts and vowels), English ones alphabetically.
+    order = (lambda column: Collate(column, "km-x-icu")) if language == "km" else F
+    provinces = Province.objects.filter(districts__isnull=False).distinct().order_by(order(name))
+    assert [province for province, _districts in groups] == list(provinces.values_list(name, flat=True))
+    first = District.objects.filter(**{f"province__{name}": groups[0][0]}).order_by(order(name), "pk")
+    assert groups[0][1] == list(first.values_list(name, flat=True))
