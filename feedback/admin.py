@@ -1,7 +1,15 @@
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
-from feedback.models import AuditEntry, Commitment, CommitmentMilestone, Concern, ConcernEvent, PublicHoliday
+from feedback.models import (
+    Appeal,
+    AuditEntry,
+    Commitment,
+    CommitmentMilestone,
+    Concern,
+    ConcernEvent,
+    PublicHoliday,
+)
 
 
 @admin.register(PublicHoliday)
@@ -46,6 +54,26 @@ class ConcernAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields if f.name not in self.exclude] + ["related"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Appeal)
+class AppealAdmin(admin.ModelAdmin):
+    """Read-only, as concerns are: appeals are opened and decided on the review pages, so each is on the timeline."""
+
+    list_display = ["concern", "status", "by_submitter", "opened_at", "due", "outcome", "closed_at"]
+    list_filter = ["status", "outcome", "by_submitter"]
+    list_select_related = ["concern"]
+    search_fields = ["concern__tracking_code"]
+    date_hierarchy = "opened_at"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
 
     def has_add_permission(self, request):
         return False

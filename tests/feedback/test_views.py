@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Province
-from feedback.models import AuditEntry, Concern, ConcernEvent
+from feedback.models import Appeal, AuditEntry, Concern, ConcernEvent
 from feedback.services import concern_resolution_token
 from tests.feedback.factories import ConcernFactory
 
@@ -472,17 +472,31 @@ def test_queue_query_count_constant_1000(staff_client, django_assert_num_queries
 # --- Admin and periodic task -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("model", ["concern", "auditentry", "publicholiday"])
+@pytest.mark.parametrize("model", ["concern", "auditentry", "publicholiday", "appeal"])
 def test_admin_pages_for_administrator(client, administrator, model):
     concern = ConcernFactory()
     AuditEntry.objects.create(concern=concern, actor=administrator, action=AuditEntry.Action.VIEW_CONTACT)
+    appeal = Appeal.objects.create(concern=concern, reason="Still not paid.", due=concern.resolve_due)
     client.force_login(administrator)
     assert client.get(reverse(f"admin:feedback_{model}_changelist")).status_code == 200
-    obj_pk = {"concern": concern.pk, "auditentry": AuditEntry.objects.get().pk}.get(model)
+    obj_pk = {"concern": concern.pk, "auditentry": AuditEntry.objects.get().pk, "appeal": appeal.pk}.get(model)
     if obj_pk:
         page = client.get(reverse(f"admin:feedback_{model}_change", args=[obj_pk]))
         assert page.status_code == 200
         assert "+85512345678" not in page.content.decode()
+
+
+def test_appeals_are_read_only_in_admin(client, administrator):
+    appeal = Appeal.objects.create(concern=ConcernFactory(), reason="Still not paid.", due=timezone.localdate())
+    client.force_login(administrator)
+
+    change = client.post(reverse("admin:feedback_appeal_change", args=[appeal.pk]), {"status": "closed"})
+    deleted = client.post(reverse("admin:feedback_appeal_delete", args=[appeal.pk]), {"post": "yes"})
+
+    assert deleted.status_code == 403
+    appeal.refresh_from_db()
+    assert appeal.status == Appeal.Status.OPEN and change.status_code in (200, 302, 403)
+    assert client.get(reverse("admin:feedback_appeal_add")).status_code == 403
 
 
 def test_audit_trail_is_read_only_in_admin(client, administrator):
