@@ -50,7 +50,7 @@ class NonWorkingDay(models.Model):
     """A weekday nobody works: a public holiday of the calendar (feedback.calendar), table changes applied.
 
     The database counts working days with these (the concern tallies' clocks); feedback.services'
-    working_calendar_refresh keeps them equal to the calendar from CALENDAR_YEARS, after every change of a
+    non_working_days_refresh keeps them equal to the calendar from CALENDAR_YEARS, after every change of a
     PublicHoliday and every migrate (a flush empties the table).
     """
 

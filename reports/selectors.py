@@ -607,7 +607,11 @@ def _desk_figures_postgresql(concerns: QuerySet[Concern], *, today: date, counts
     selected += [f"COUNT(*) FILTER (WHERE {quoted(f'count_{key}')})" for key in counts]
     selected += [f"AVG({quoted(f'average_{key}')})" for key in averages]
     for name in CLOCKS:
-        working = f"{_day_number(quoted(f'{name}_on'))} - {_day_number(quoted('received_on'))}"
+        # A step recorded before the concern was received (an edited date) took no working days, not fewer; a
+        # step not taken stays NULL, which the percentile leaves out (GREATEST alone would make it 0).
+        done = quoted(f"{name}_on")
+        took = f"{_day_number(done)} - {_day_number(quoted('received_on'))}"
+        working = f"CASE WHEN {done} IS NOT NULL THEN GREATEST({took}, 0) END"
         selected.append(f"PERCENTILE_CONT(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY {working})")
         selected_params += [holidays, holidays]
     # Quoted names and constants only; every value is a parameter.

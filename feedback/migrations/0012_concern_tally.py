@@ -77,6 +77,9 @@ class Dialect:
     def least(self, *values: str) -> str:
         return f"{'LEAST' if self.postgresql else 'MIN'}({', '.join(values)})"
 
+    def greatest(self, *values: str) -> str:
+        return f"{'GREATEST' if self.postgresql else 'MAX'}({', '.join(values)})"
+
     def number(self, day: str) -> str:
         """The working-day number of the date `day`: its weekdays since MONDAY less the non-working days so far.
 
@@ -111,7 +114,9 @@ class Dialect:
             "satisfaction": ("CAST(satisfaction AS TEXT)", "satisfaction IS NOT NULL"),
         }
         for clock, (_done, due) in CLOCKS.items():
-            keys[f"{clock}_days"] = (f"CAST({clock}_n - received_n AS TEXT)", f"{clock}_on IS NOT NULL")
+            # A step recorded before the concern was received (an edited date) took no working days, not fewer.
+            took = f"{self.greatest(f'{clock}_n - received_n', '0')}"
+            keys[f"{clock}_days"] = (f"CAST({took} AS TEXT)", f"{clock}_on IS NOT NULL")
             keys[f"{clock}_on_time"] = ("''", f"{clock}_on <= {due}")
             keys[f"{clock}_open_due"] = (self.text(due), f"{clock}_on IS NULL")
         first_owed = (
