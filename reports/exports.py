@@ -3,6 +3,8 @@
 Rows are read with a server-side cursor (`iterator`) and written as they come: CSV is streamed, XLSX is written
 by openpyxl's write-only mode to a temporary file (spooled to disk) and sent from there, so memory stays flat
 whatever the number of rows. Headers and choice labels are in the language active when the columns are built.
+On PostgreSQL the CSV's cells are formatted by the database and written by COPY, to a temporary file sent from
+there: the same text as the Python path, several times faster.
 """
 
 import csv
@@ -11,8 +13,10 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
-from django.db.models.functions import Coalesce, TruncDate
+from django.db import connection
+from django.db.models import BooleanField, Case, CharField, ExpressionWrapper, F, Func, Q, QuerySet, Value, When
+from django.db.models.functions import Cast, Coalesce, Concat, Left, NullIf, TruncDate
+from django.db.models.lookups import In
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
@@ -73,17 +77,17 @@ def rows(queryset: QuerySet, columns: list[Column]) -> Iterator[list[str]]:
 
 
 LINES_PER_CHUNK = 1000
+FILE_CHUNK = 64 * 1024
 
 
-def csv_lines(queryset: QuerySet, columns: list[Column]) -> Iterable[str]:
-    """Yield the CSV in chunks of LINES_PER_CHUNK lines (a BOM first, so spreadsheet programs read Khmer as UTF-8).
+def _csv_writer(buffer):
+    # One line ending for both paths: PostgreSQL's COPY ends lines with "\n"; spreadsheets read either.
+    return csv.writer(buffer, lineterminator="\n")
 
-    Chunks, not lines: each piece a streaming response yields is one write to the socket.
-    """
+
+def _csv_lines_python(queryset: QuerySet, columns: list[Column]) -> Iterable[str]:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    buffer.write("\ufeff")
-    writer.writerow([column.header for column in columns])
+    writer = _csv_writer(buffer)
     for count, values in enumerate(rows(queryset, columns), start=1):
         writer.writerow(values)
         if count % LINES_PER_CHUNK == 0:
@@ -91,6 +95,65 @@ def csv_lines(queryset: QuerySet, columns: list[Column]) -> Iterable[str]:
             buffer.seek(0)
             buffer.truncate()
     yield buffer.getvalue()
+
+
+def _formula_safe(text):
+    """SQL for cell_safe: a text that starts like a formula gets a leading apostrophe; empty text is NULL."""
+    starts_like_a_formula = In(Left(text, 1), list(FORMULA_STARTS))
+    return NullIf(
+        Case(When(starts_like_a_formula, then=Concat(Value("'"), text)), default=text, output_field=CharField()),
+        Value(""),
+    )
+
+
+def _cell_sql(column: Column, *, zone: str, yes: str, no: str):
+    """Return the SQL expression of one column's cell text, as _converter formats it in Python (NULL for empty)."""
+    field = F(column.field)
+    if column.labels is not None:
+        labels = [When(**{column.field: value}, then=Value(cell_safe(label))) for value, label in column.labels.items()]
+        return NullIf(
+            Case(*labels, default=_formula_safe(Cast(field, CharField())), output_field=CharField()), Value("")
+        )
+    if column.kind == "bool":
+        return Case(When(**{column.field: True}, then=Value(yes)), default=Value(no), output_field=CharField())
+    if column.kind == "datetime":
+        local = Func(Value(zone), field, function="timezone")
+        return Func(local, Value("YYYY-MM-DD HH24:MI"), function="to_char", output_field=CharField())
+    if column.kind == "date":
+        return Func(field, Value("YYYY-MM-DD"), function="to_char", output_field=CharField())
+    return _formula_safe(Cast(field, CharField()))
+
+
+def _csv_copied(queryset: QuerySet, columns: list[Column]) -> Iterator[bytes]:
+    """Yield the CSV lines PostgreSQL writes with COPY (cells formatted in SQL), spooled through a temporary file."""
+    yes, no = pgettext("answer", "Yes"), pgettext("answer", "No")
+    zone = timezone.get_current_timezone_name()
+    cells = {f"cell_{index}": _cell_sql(column, zone=zone, yes=yes, no=no) for index, column in enumerate(columns)}
+    query = queryset.values(**cells).values_list(*cells)
+    sql, params = query.query.sql_with_params()
+    with tempfile.TemporaryFile() as spool:
+        with connection.cursor() as cursor:
+            # COPY takes no parameters: psycopg quotes them into the statement (mogrify), as it would send them.
+            statement = cursor.mogrify(sql, params).decode()
+            cursor.copy_expert(f"COPY ({statement}) TO STDOUT WITH (FORMAT csv)", spool)
+        spool.seek(0)
+        while chunk := spool.read(FILE_CHUNK):
+            yield chunk
+
+
+def csv_lines(queryset: QuerySet, columns: list[Column]) -> Iterable[str | bytes]:
+    """Yield the CSV in chunks (a BOM first, so spreadsheet programs read Khmer as UTF-8): text chunks of
+    LINES_PER_CHUNK lines in Python, or, on PostgreSQL, the bytes COPY wrote.
+
+    Chunks, not lines: each piece a streaming response yields is one write to the socket.
+    """
+    buffer = io.StringIO()
+    _csv_writer(buffer).writerow([column.header for column in columns])
+    yield "\ufeff" + buffer.getvalue()
+    if connection.vendor == "postgresql":
+        yield from _csv_copied(queryset, columns)
+    else:
+        yield from _csv_lines_python(queryset, columns)
 
 
 def xlsx_chunks(queryset: QuerySet, columns: list[Column], *, sheet: str, size: int = 64 * 1024) -> Iterator[bytes]:
