@@ -7,8 +7,7 @@ request at a time over HTTP:
 - the forum, series and concern-desk dashboards (p50 and p95 of `--requests` requests each, as a programme
   officer, who sees small numbers hidden: the most work);
 - the concern CSV and XLSX exports of every concern (every status ticked), as an NSSF supervisor: rows per second
-  (of the rows counted in the file)
-  (VmHWM from /proc, before and after).
+  (of the rows counted in the file) and the worker's peak memory growth (VmHWM from /proc, before and after).
 A bare Django view, timed the same way in the same server, and openpyxl writing the export's rows on its own,
 show what this machine gives at all. Prints figures only; nothing is asserted.
 
