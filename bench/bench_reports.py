@@ -117,7 +117,8 @@ def _rows_in(body, *, xlsx: bool) -> int:
 
     body.seek(0)
     if xlsx:
-        return load_workbook(body, read_only=True).active.max_row - 1
+        # A write-only workbook records no dimensions: its rows are counted by reading them.
+        return sum(1 for _row in load_workbook(body, read_only=True).active.iter_rows(values_only=True)) - 1
     return sum(1 for _row in csv.reader(io.TextIOWrapper(body, encoding="utf-8-sig", newline=""))) - 1
 
 

@@ -563,11 +563,14 @@ def _local_date_sql(column: str) -> tuple[str, list]:
 def _day_number(column: str) -> str:
     """Return SQL numbering the date in `column` by working days since MONDAY (weekends, holidays skipped).
 
-    The working days after one date up to and including another are the difference of their numbers. The one
-    parameter is the array of the holidays that fall on weekdays.
+    The working days after one date up to and including another are the difference of their numbers. The
+    holidays are the database's copy of the calendar (NonWorkingDay), read once per query as a sorted array
+    (an uncorrelated subquery), and each date's place among them is found by binary search (WIDTH_BUCKET).
     """
     days = f"({column} - DATE '{MONDAY.isoformat()}' + 1)"
-    return f"(5 * ({days} / 7) + LEAST({days} %% 7, 5) - WIDTH_BUCKET({column}, %s::date[]))"
+    table = connection.ops.quote_name(NonWorkingDay._meta.db_table)
+    holidays = f"(SELECT array_agg(off.date ORDER BY off.date) FROM {table} AS off)"  # noqa: S608 (a quoted name)
+    return f"(5 * ({days} / 7) + LEAST({days} %% 7, 5) - COALESCE(WIDTH_BUCKET({column}, {holidays}), 0))"
 
 
 def _desk_figures_postgresql(concerns: QuerySet[Concern], *, today: date, counts: dict, averages: dict) -> dict:
@@ -578,8 +581,6 @@ def _desk_figures_postgresql(concerns: QuerySet[Concern], *, today: date, counts
     them again for every use); the outer one counts, and takes the median and 90th percentile of each clock's
     working days in one sort (PERCENTILE_CONT of an array).
     """
-    # The database's copy of the calendar: its weekday holidays, table changes applied (as the tallies count).
-    holidays = list(NonWorkingDay.objects.order_by("date").values_list("date", flat=True))
     columns = {
         "received": F("received_at"),
         **{name: F(done) for name, (done, _due) in CLOCKS.items()},
@@ -613,7 +614,6 @@ def _desk_figures_postgresql(concerns: QuerySet[Concern], *, today: date, counts
         took = f"{_day_number(done)} - {_day_number(quoted('received_on'))}"
         working = f"CASE WHEN {done} IS NOT NULL THEN GREATEST({took}, 0) END"
         selected.append(f"PERCENTILE_CONT(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY {working})")
-        selected_params += [holidays, holidays]
     # Quoted names and constants only; every value is a parameter.
     sql = (
         f"SELECT {', '.join(selected)} FROM ("  # noqa: S608
