@@ -10,6 +10,7 @@ there: the same text as the Python path, several times faster.
 import csv
 import io
 import tempfile
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -21,6 +22,8 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter
 
 from events import people
 from feedback.models import Concern
@@ -28,6 +31,7 @@ from feedback.selectors import overdue_q
 from participants.models import Registration
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+SHEET_PART = "xl/worksheets/sheet1.xml"
 CHUNK = 2000
 
 
@@ -156,21 +160,87 @@ def csv_lines(queryset: QuerySet, columns: list[Column]) -> Iterable[str | bytes
         yield from _csv_lines_python(queryset, columns)
 
 
-def xlsx_chunks(queryset: QuerySet, columns: list[Column], *, sheet: str, size: int = 64 * 1024) -> Iterator[bytes]:
+def _cell_text(value: str):
+    # XML 1.0 has no place for most control characters (openpyxl refuses them): they are left out. Empty: no cell.
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if value != "" else None
+
+
+def _xlsx_python(spool, queryset: QuerySet, columns: list[Column], *, sheet: str) -> None:
+    workbook = Workbook(write_only=True)
+    worksheet = workbook.create_sheet(sheet[:31])
+    worksheet.append([column.header for column in columns])
+    for values in rows(queryset, columns):
+        # An empty cell is left out of the sheet rather than written as an empty string: the same to read,
+        # and openpyxl's most expensive step (about a quarter of the cells of a concern are empty).
+        worksheet.append([_cell_text(value) for value in values])
+    workbook.save(spool)
+
+
+def _row_xml_sql(queryset: QuerySet, columns: list[Column]) -> tuple[str, tuple]:
+    """Return SQL giving each row of the sheet as SpreadsheetML (`<row r="2"><c r="A2" t="inlineStr">...`), its
+    cells formatted as in the CSV (inline strings, as openpyxl writes them), and its parameters."""
+    yes, no = pgettext("answer", "Yes"), pgettext("answer", "No")
+    zone = timezone.get_current_timezone_name()
+    cells = {f"cell_{index}": _cell_sql(column, zone=zone, yes=yes, no=no) for index, column in enumerate(columns)}
+    inner, params = queryset.values(**cells).values_list(*cells).query.sql_with_params()
+    pieces = []
+    for index, name in enumerate(cells):
+        value = f"cells.{connection.ops.quote_name(name)}"
+        text = r"regexp_replace(" + value + r", '[\x01-\x08\x0b\x0c\x0e-\x1f]', '', 'g')"
+        escaped = f"replace(replace(replace({text}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;')"
+        # Leading or trailing blanks are kept only with xml:space="preserve" (openpyxl marks them the same way).
+        space = f"""CASE WHEN {value} <> btrim({value}, E' \t\n\r') THEN ' xml:space="preserve"' ELSE '' END"""
+        letter = get_column_letter(index + 1)
+        pieces.append(
+            f"""COALESCE('<c r="{letter}' || row_number || '" t="inlineStr"><is><t' || {space} || '>' """
+            f"""|| {escaped} || '</t></is></c>', '')"""
+        )
+    # The header is row 1; ROW_NUMBER follows the order of the query within.
+    sql = (
+        f"""SELECT '<row r="' || row_number || '">' || {" || ".join(pieces)} || '</row>' FROM """  # noqa: S608
+        f"(SELECT *, ROW_NUMBER() OVER () + 1 AS row_number FROM ({inner}) AS ordered) AS cells"
+    )
+    return sql, params
+
+
+def _xlsx_from_database(spool, queryset: QuerySet, columns: list[Column], *, sheet: str) -> None:
+    """Write the workbook openpyxl makes (package, styles, the header row) with the rows PostgreSQL writes as
+    SpreadsheetML into its sheet: openpyxl's own pace, about 4,000 rows of 34 cells a second on a small server,
+    is below what a 100,000-row export needs; the database writes them several times faster."""
+    skeleton = io.BytesIO()
+    _xlsx_python(skeleton, queryset.none(), columns, sheet=sheet)
+    if queryset.query.is_empty():  # .none(): no query to run, the header alone
+        spool.write(skeleton.getvalue())
+        return
+    sql, params = _row_xml_sql(queryset, columns)
+    with zipfile.ZipFile(skeleton) as made, zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
+        for part in made.infolist():
+            if part.filename != SHEET_PART:
+                out.writestr(part, made.read(part))
+                continue
+            head, end, tail = made.read(part).decode().partition("</sheetData>")
+            if not end:
+                raise ValueError("openpyxl wrote a sheet without sheetData")
+            with out.open(SHEET_PART, "w") as sheet_xml, connection.chunked_cursor() as cursor:
+                sheet_xml.write(head.encode())
+                cursor.execute(sql, params)
+                while fetched := cursor.fetchmany(CHUNK):
+                    sheet_xml.write("".join(row for (row,) in fetched).encode())
+                sheet_xml.write((end + tail).encode())
+
+
+def xlsx_chunks(queryset: QuerySet, columns: list[Column], *, sheet: str, size: int = FILE_CHUNK) -> Iterator[bytes]:
     """Yield an XLSX workbook's bytes: written row by row to a temporary file on disk, then read back in chunks.
 
     Nothing is read or written until the response is sent; the file is deleted once sent, or when the client
-    goes away (the generator is closed).
+    goes away (the generator is closed). On PostgreSQL the database writes the rows (_xlsx_from_database);
+    elsewhere openpyxl's write-only mode does.
     """
     with tempfile.TemporaryFile() as spool:
-        workbook = Workbook(write_only=True)
-        worksheet = workbook.create_sheet(sheet[:31])
-        worksheet.append([column.header for column in columns])
-        for values in rows(queryset, columns):
-            # An empty cell is left out of the sheet rather than written as an empty string: the same to read,
-            # and openpyxl's most expensive step (about a quarter of the cells of a concern are empty).
-            worksheet.append([value if value != "" else None for value in values])
-        workbook.save(spool)
+        if connection.vendor == "postgresql":
+            _xlsx_from_database(spool, queryset, columns, sheet=sheet)
+        else:
+            _xlsx_python(spool, queryset, columns, sheet=sheet)
         spool.seek(0)
         while chunk := spool.read(size):
             yield chunk

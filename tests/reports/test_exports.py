@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from django.db import connection
 from django.utils import translation
+from openpyxl import load_workbook
 
 from events import people
 from feedback.models import Concern
@@ -100,3 +101,50 @@ def test_postgresql_writes_the_csv_with_copy(varied_concerns):
 
     # COPY's bytes on PostgreSQL; Python's text elsewhere.
     assert all(isinstance(chunk, bytes) == (connection.vendor == "postgresql") for chunk in body)
+
+
+def _sheet(body: bytes) -> list[tuple]:
+    sheet = load_workbook(io.BytesIO(body), read_only=True).active
+    return [tuple(value for value in row) for row in sheet.iter_rows(values_only=True)]
+
+
+@pytest.mark.parametrize("language", ["km", "en"])
+def test_the_concern_xlsx_reads_the_same_written_by_the_database_or_by_openpyxl(varied_concerns, language):
+    ConcernFactory(description="A bell \x07 and a form feed \x0c: <b>&amp;</b> stay text", contact_name="  Srey  ")
+    queryset = exports.concerns_for_export(Concern.objects.order_by("pk"))
+    with translation.override(language):
+        columns = exports.concern_columns(with_contacts=True)
+        written = b"".join(exports.xlsx_chunks(queryset, columns, sheet="Concerns"))
+        spool = io.BytesIO()
+        exports._xlsx_python(spool, queryset, columns, sheet="Concerns")
+
+    rows, expected = _sheet(written), _sheet(spool.getvalue())
+    assert rows == expected
+    assert len(rows) == 5 and rows[0][0] == columns[0].header
+    description = rows[4][16]
+    assert description == "A bell  and a form feed : <b>&amp;</b> stay text"
+    assert rows[4][30] == "  Srey  "  # the blanks kept (xml:space="preserve")
+    assert rows[1][16].startswith("'=HYPERLINK") and "\n" in rows[1][16]
+
+
+def test_an_empty_export_is_a_workbook_with_its_header_only():
+    columns = exports.concern_columns(with_contacts=False)
+
+    written = b"".join(exports.xlsx_chunks(exports.concerns_for_export(Concern.objects.none()), columns, sheet="C"))
+
+    assert _sheet(written) == [tuple(column.header for column in columns)]
+
+
+def test_the_anonymised_participant_xlsx_reads_the_same_written_by_the_database_or_by_openpyxl():
+    forum = ForumFactory()
+    RegistrationFactory(forum=forum, gender=people.Gender.WOMAN, difficulty_walking=people.Difficulty.CANNOT)
+    RegistrationFactory(forum=forum, gender=people.Gender.UNDISCLOSED, nssf_member=True)
+    queryset = exports.participants_for_export(forum.registrations.all())
+    with translation.override("km"):
+        columns = exports.anonymised_participant_columns()
+        written = b"".join(exports.xlsx_chunks(queryset, columns, sheet="Participants"))
+        spool = io.BytesIO()
+        exports._xlsx_python(spool, queryset, columns, sheet="Participants")
+
+    assert _sheet(written) == _sheet(spool.getvalue())
+    assert len(_sheet(written)) == 3
