@@ -3,8 +3,9 @@
 Rows are read with a server-side cursor (`iterator`) and written as they come: CSV is streamed, XLSX is written
 by openpyxl's write-only mode to a temporary file (spooled to disk) and sent from there, so memory stays flat
 whatever the number of rows. Headers and choice labels are in the language active when the columns are built.
-On PostgreSQL the CSV's cells are formatted by the database and written by COPY, to a temporary file sent from
-there: the same text as the Python path, several times faster.
+On PostgreSQL the cells are formatted by the database (_cell_sql): the CSV is written by COPY, and the XLSX's
+rows are written by the database into the sheet of the workbook openpyxl makes, both to a temporary file sent
+from there; the same contents as the Python path (which SQLite uses), several times faster.
 """
 
 import csv
