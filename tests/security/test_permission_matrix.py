@@ -373,7 +373,7 @@ ROWS: dict[str, Row] = {
 }
 
 # Admin pages of every registered model: only administrators get in. Nobody deletes these, nor adds them.
-READ_ONLY_ADMIN = {"feedback.concern", "feedback.auditentry", "audit.auditevent"}
+READ_ONLY_ADMIN = {"feedback.concern", "feedback.appeal", "feedback.auditentry", "audit.auditevent"}
 NO_ADD_ADMIN = READ_ONLY_ADMIN | {"notifications.message", "notifications.telegramchat", "events.material"}
 
 
