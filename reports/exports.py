@@ -129,11 +129,16 @@ def _cell_sql(column: Column, *, zone: str, yes: str, no: str):
     return _formula_safe(Cast(field, CharField()))
 
 
-def _csv_copied(queryset: QuerySet, columns: list[Column]) -> Iterator[bytes]:
-    """Yield the CSV lines PostgreSQL writes with COPY (cells formatted in SQL), spooled through a temporary file."""
+def _cells_sql(columns: list[Column]) -> dict:
+    """Return {cell_<n>: SQL of the n-th column's cell text}, in the active language and time zone."""
     yes, no = pgettext("answer", "Yes"), pgettext("answer", "No")
     zone = timezone.get_current_timezone_name()
-    cells = {f"cell_{index}": _cell_sql(column, zone=zone, yes=yes, no=no) for index, column in enumerate(columns)}
+    return {f"cell_{index}": _cell_sql(column, zone=zone, yes=yes, no=no) for index, column in enumerate(columns)}
+
+
+def _csv_copied(queryset: QuerySet, columns: list[Column]) -> Iterator[bytes]:
+    """Yield the CSV lines PostgreSQL writes with COPY (cells formatted in SQL), spooled through a temporary file."""
+    cells = _cells_sql(columns)
     query = queryset.values(**cells).values_list(*cells)
     sql, params = query.query.sql_with_params()
     with tempfile.TemporaryFile() as spool:
@@ -180,9 +185,7 @@ def _xlsx_python(spool, queryset: QuerySet, columns: list[Column], *, sheet: str
 def _row_xml_sql(queryset: QuerySet, columns: list[Column]) -> tuple[str, tuple]:
     """Return SQL giving each row of the sheet as SpreadsheetML (`<row r="2"><c r="A2" t="inlineStr">...`), its
     cells formatted as in the CSV (inline strings, as openpyxl writes them), and its parameters."""
-    yes, no = pgettext("answer", "Yes"), pgettext("answer", "No")
-    zone = timezone.get_current_timezone_name()
-    cells = {f"cell_{index}": _cell_sql(column, zone=zone, yes=yes, no=no) for index, column in enumerate(columns)}
+    cells = _cells_sql(columns)
     inner, params = queryset.values(**cells).values_list(*cells).query.sql_with_params()
     pieces = []
     for index, name in enumerate(cells):

@@ -6,13 +6,9 @@ operator can (one row, many rows in one statement, moving between forums, deleti
 holidays, and by counting again from the rows, in Python, with the calendar itself.
 """
 
-import os
-import subprocess
-import sys
 import textwrap
 from collections import Counter
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 
 import pytest
 from django.db import transaction
@@ -27,10 +23,10 @@ from feedback.models import Concern, ConcernTally, PublicHoliday
 from reports import selectors
 from tests.events.factories import ForumFactory
 from tests.feedback.factories import ConcernFactory
+from tests.sqlite_project import sqlite_manage
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parents[2]
 Status = Concern.Status
 OPEN = {Status.NEW, Status.ACKNOWLEDGED, Status.UNDER_REVIEW, Status.RESPONDED}
 
@@ -559,15 +555,7 @@ def test_tallies_count_the_concerns_recorded_before_they_existed():
         print("tallies match")
         """
     )
-    var = ROOT / "var" / "test-concern-tally-sqlite"
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-    env.update(VAR_DIR=str(var), DJANGO_SETTINGS_MODULE="forum_portal.settings")
-    (var / "db.sqlite3").unlink(missing_ok=True)
-
-    def manage(*args):
-        return subprocess.run(  # noqa: S603 - manage.py of this repository, arguments of this test
-            [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
-        )
+    manage = sqlite_manage("test-concern-tally-sqlite")
 
     # The demo's concerns; then the triggers and tallies dropped and made again, counting them; then writes.
     for step in (

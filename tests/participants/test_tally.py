@@ -5,12 +5,8 @@ the portal and an operator can (one row, many rows in one statement, moving betw
 counting again from the rows.
 """
 
-import os
-import subprocess
-import sys
 from collections import Counter
 from datetime import UTC, timedelta
-from pathlib import Path
 
 import pytest
 from django.db import transaction
@@ -23,10 +19,10 @@ from events.models import Province
 from participants.models import Registration, RegistrationTally
 from tests.events.factories import ForumFactory
 from tests.participants.factories import RegistrationFactory
+from tests.sqlite_project import sqlite_manage
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parents[2]
 Status = Registration.Status
 
 
@@ -177,15 +173,7 @@ def test_tallies_count_the_registrations_made_before_they_existed():
         "assert tallied() == counted_from_rows(), (tallied() - counted_from_rows(), counted_from_rows() - tallied())\n"
         "print('tallies match')\n"
     )
-    var = ROOT / "var" / "test-tally-sqlite"
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-    env.update(VAR_DIR=str(var), DJANGO_SETTINGS_MODULE="forum_portal.settings")
-    (var / "db.sqlite3").unlink(missing_ok=True)
-
-    def manage(*args):
-        return subprocess.run(  # noqa: S603 - manage.py of this repository, arguments of this test
-            [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
-        )
+    manage = sqlite_manage("test-tally-sqlite")
 
     # Registrations first, without the triggers; then the migration that makes them; then writes of every kind.
     for step in (
